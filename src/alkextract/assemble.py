@@ -1,0 +1,418 @@
+"""The relation assembler: entities and quantities of a sentence become findings.
+
+One finding per reported result value (SPEC.md §4). Plain rules over the mentions of a
+sentence, no trained model:
+
+- **values** are percentages, hazard and odds ratios, other ratios and durations that
+  report an outcome; cohort descriptors ("pre-treated in 89% of cases") and values with
+  no outcome in sight are left out;
+- **groups**: values joined by "versus", "vs", "and", "compared with" form one
+  comparison ("9% versus 19%"); a p value after a group with no HR belongs to all of
+  its values, a p value or CI after an HR to the HR only;
+- **endpoint**: the ENDPOINT nearest before the value in its clause, else the first one
+  after it in the clause, else the nearest in the sentence;
+- **arms**: "respectively" maps a group onto the arms named before it, in order; "12%
+  with alectinib", "erlotinib, 3.7 months" tie an arm next to its value; an HR takes
+  "in favour of X", "favouring X over Y", "X versus Y"; otherwise the nearest arm before
+  the value in its clause; an arm inside a population cue ("after crizotinib failure")
+  is not an arm;
+- **population**: the cues right after the value (up to the next value), else right
+  before it;
+- **trial**: a trial named in the sentence, else in the sentence before it in the same
+  paragraph, else the document's own trial (a single trial named in the title).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+from .matchers import Mention
+from .quantities import Quantity
+
+VALUE_KINDS = {"PERCENTAGE", "HAZARD_RATIO", "ODDS_RATIO", "RATIO", "DURATION"}
+MEASURE = {"PERCENTAGE": "proportion", "HAZARD_RATIO": "hazard_ratio", "ODDS_RATIO": "odds_ratio",
+           "RATIO": "ratio", "DURATION": "median"}
+ARM_LABELS = {"DRUG", "DRUG_CLASS", "THERAPY"}
+UNITS = {"days", "weeks", "months", "years"}
+
+# Words that join two values of one comparison: "9% versus 19%", "2.8 vs. 4.2 months".
+_JOIN = re.compile(r"^[\s,;]*(?:\[[^\]]{0,40}\]\s*)?(?:\([^)]{0,40}\)\s*)?(?:,\s*)?(?:versus|vs\.?|v\.?|and|or|compared with|compared to|to)\s*(?:(?:the\s+)?[\w-]+\s*,\s*)?$", re.I)
+# An outcome in sight: words that make a bare percentage a result.
+_OUTCOME = re.compile(
+    r"\b(?:incidence|prevalen|rates?\b|respon|progress|relaps|recurr|surviv|death|died|adverse|toxicit|"
+    r"grade\s*[1-5≥]|events?\b|negative|positive|penetrat|concentration|control|benefit|remission|"
+    r"occurr|develop|reduction|risk|discontinu|dose intensity|efficacy|failure|rash|diarrh|neutropeni|"
+    r"hypertension|fatigue|nausea|alive|free of)", re.I)
+# Cohort descriptors: who the patients were, not what happened to them.
+_DESCRIPTOR = re.compile(
+    r"\b(?:pre-?treated|previously treated|had (?:received )?prior|received prior|prior (?:radiotherapy|therapy|treatment|chemotherapy|surgery)|"
+    r"were (?:male|female|men|women|smokers|never|current|former|asian|white|caucasian)|male|female|"
+    r"never[- ]smokers?|smoking|ECOG|performance status|stage I|median age|aged|years old|"
+    r"were included|were enrolled|were randomi[sz]ed|active BM|had (?:treated|untreated|asymptomatic|active) brain)", re.I)
+_BM_INCIDENCE = re.compile(
+    r"\b(?:brain|CNS|cerebral|central nervous system)(?:\s*\([A-Z]+\))?\s+metastas[ie]s\s+(?:\w+\s+){0,2}(?:occur|are present|were present|develop|present|is|are|was|were)|"
+    r"\b(?:incidence|prevalence|frequency)\b", re.I)
+_BM_CONTEXT = re.compile(r"\b(?:brain|CNS|cerebral|central nervous system)\b[^.]{0,40}\bmetastas", re.I)
+_CSF = re.compile(r"\b(?:CSF|cerebrospinal fluid)\b[^.;]{0,40}\bconcentrations?\b[^.;]{0,30}\bplasma", re.I)
+_FAVOUR = re.compile(r"\b(?:in\s+favou?r\s+of|favou?ring|favou?rs?)\s*$", re.I)
+_OVER = re.compile(r"\b(?:over|versus|vs\.?|v\.?|compared\s+with|compared\s+to|than|relative\s+to)\s*(?:the\s+)?$", re.I)
+_ARM_AFTER = re.compile(
+    r"^\s*[)\],]?\s*(?:of\s+(?:patients|cases|the\s+patients)\s+)?(?:\w+\s+){0,1}?(?:with|under|for|on|receiving|treated\s+with|in\s+the|in)\s+(?:the\s+)?(?:first-line\s+|second-line\s+)?$",
+    re.I)
+_ARM_BEFORE = re.compile(r"(?:\(|,|:|;)?\s*$")
+_RESPECTIVELY = re.compile(r"^[^.;]{0,60}?\brespectively\b", re.I)
+_INTERACTION = re.compile(r"\binteraction\b", re.I)
+
+
+@dataclass
+class Sent:
+    """One sentence with everything found in it (offsets into the repaired text)."""
+
+    index: int
+    start: int
+    end: int
+    kind: str
+    block: int
+    entities: list[Mention] = field(default_factory=list)
+    cues: list[Mention] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)  # offsets already absolute
+
+
+@dataclass
+class RawFinding:
+    """A finding in repaired-text offsets; :mod:`alkextract.api` maps it to the source."""
+
+    endpoint: str
+    endpoint_text: str | None
+    measure: str
+    value: dict[str, Any]
+    span: tuple[int, int]
+    sentence: tuple[int, int]
+    ci: dict[str, Any] | None = None
+    p_value: dict[str, Any] | None = None
+    intervention: list[str] = field(default_factory=list)
+    comparator: list[str] | None = None
+    trial: str | None = None
+    registry_ids: list[str] = field(default_factory=list)
+    population: list[str] = field(default_factory=list)
+    line: str | None = None
+    timepoint: dict[str, Any] | None = None
+
+
+def _clauses(text: str, s: Sent) -> list[tuple[int, int]]:
+    """Clause spans of a sentence: split at semicolons outside brackets."""
+    out, depth, start = [], 0, s.start
+    for i in range(s.start, s.end):
+        c = text[i]
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth = max(0, depth - 1)
+        elif c == ";" and depth <= 1:
+            out.append((start, i))
+            start = i + 1
+    out.append((start, s.end))
+    return out
+
+
+def _clause_of(clauses: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for a, b in clauses:
+        if a <= pos < b:
+            return a, b
+    return clauses[-1]
+
+
+def _is_result_value(text: str, s: Sent, q: Quantity) -> bool:
+    if q.kind in ("HAZARD_RATIO", "ODDS_RATIO", "RATIO"):
+        return True
+    sentence = text[s.start:s.end]
+    local = text[max(s.start, q.start - 70): min(s.end, q.end + 70)]
+    if q.kind == "PERCENTAGE":
+        if _DESCRIPTOR.search(local) and not any(e.label == "ENDPOINT" and abs(e.start - q.start) < 60 for e in s.entities):
+            return False
+        return bool(_OUTCOME.search(sentence) or any(e.label == "ENDPOINT" for e in s.entities))
+    if q.kind == "DURATION":
+        # a duration is a result when an outcome is named with it; follow-up and
+        # treatment durations are entities but not findings (SPEC §4)
+        if re.search(r"follow[- ]?up", local, re.I):
+            return False
+        return any(e.label == "ENDPOINT" for e in s.entities) or bool(re.search(r"\bmedian\b", sentence, re.I))
+    return False
+
+
+def _groups(text: str, values: list[Quantity]) -> list[list[Quantity]]:
+    """Values joined by "versus"/"and"/"vs." into comparisons, in order."""
+    groups: list[list[Quantity]] = []
+    for q in values:
+        if groups:
+            prev = groups[-1][-1]
+            between = text[prev.end:q.start]
+            same = prev.kind == q.kind or {prev.kind, q.kind} <= {"DURATION"}
+            if same and prev.kind not in ("HAZARD_RATIO", "ODDS_RATIO") and len(between) <= 45 and _JOIN.match(between):
+                groups[-1].append(q)
+                continue
+        groups.append([q])
+    return groups
+
+
+class Assembler:
+    """Builds findings for one document from its sentences."""
+
+    def __init__(self, text: str, sentences: Sequence[Sent], doc_trial: str | None,
+                 trial_of_id: Callable[[str], str | None], trial_line: Callable[[str], str | None],
+                 trial_arms: Callable[[str], list[str]]) -> None:
+        self.text = text
+        self.sentences = list(sentences)
+        self.doc_trial = doc_trial
+        self.trial_of_id = trial_of_id
+        self.trial_line = trial_line
+        self.trial_arms = trial_arms
+
+    # -- the pieces ---------------------------------------------------------------
+
+    def _arms(self, s: Sent) -> list[Mention]:
+        """Arm mentions of a sentence, less those inside a population/line cue."""
+        blocked = [c for c in s.cues if c.label == "POPULATION" or c.norm.get("line") == "later-line"]
+        return [e for e in s.entities if e.label in ARM_LABELS
+                and not any(c.start <= e.start and e.end <= c.end for c in blocked)]
+
+    def _endpoint(self, s: Sent, clause: tuple[int, int], q: Quantity) -> tuple[str, str | None]:
+        eps = [e for e in s.entities if e.label == "ENDPOINT"]
+        text = self.text
+        a, b = clause
+        before = [e for e in eps if a <= e.start and e.end <= q.start]
+        after = [e for e in eps if e.start >= q.end and e.end <= b]
+        # a named special endpoint wins over a generic one
+        window = text[max(s.start, q.start - 120): q.start]
+        if q.kind == "PERCENTAGE" and _CSF.search(text[max(s.start, q.start - 60): min(s.end, q.end + 30)]):
+            return "CSF-PENETRATION", None
+        if before:
+            e = before[-1]
+        elif after:
+            e = after[0]
+        else:
+            before_s = [e for e in eps if e.end <= q.start]
+            e = before_s[-1] if before_s else (eps[0] if eps else None)
+        if e is None or (e.norm.get("code") == "OTHER" and q.kind == "PERCENTAGE"):
+            if q.kind == "PERCENTAGE" and _BM_INCIDENCE.search(window) and (
+                    _BM_CONTEXT.search(text[s.start:s.end]) or self._bm_context_before(s)):
+                return "BM-INCIDENCE", None
+            if e is None:
+                return "OTHER", self._other_text(s, clause, q)
+        return e.norm.get("code", "OTHER"), e.text
+
+    def _bm_context_before(self, s: Sent) -> bool:
+        prev = self._previous(s)
+        return prev is not None and bool(_BM_CONTEXT.search(self.text[prev.start:prev.end]))
+
+    def _other_text(self, s: Sent, clause: tuple[int, int], q: Quantity) -> str | None:
+        a, _ = clause
+        words = self.text[max(a, q.start - 60): q.start].strip(" ,;:([")
+        words = re.sub(r"\s+", " ", words)
+        return words[-60:] or None
+
+    def _previous(self, s: Sent) -> Sent | None:
+        if s.index == 0:
+            return None
+        prev = self.sentences[s.index - 1]
+        return prev if prev.block == s.block else None
+
+    def _trial(self, s: Sent, q: Quantity) -> tuple[str | None, list[str]]:
+        def from_sentence(sent: Sent) -> tuple[str | None, list[str]] | None:
+            trials = [e for e in sent.entities if e.label == "TRIAL"]
+            ids = [e for e in sent.entities if e.label == "TRIAL_ID"]
+            if trials:
+                before = [t for t in trials if t.start <= q.start] if sent is s else trials
+                t = (before or trials)[-1] if sent is s else trials[-1]
+                return t.norm["name"], []
+            if ids:
+                name = self.trial_of_id(ids[0].norm["id"])
+                return name, [i.norm["id"] for i in ids] if name is None else []
+            return None
+
+        got = from_sentence(s)
+        if got is None:
+            prev = self._previous(s)
+            own_arms = {m.key for m in self._arms(s)}
+            if prev is not None:
+                cand = from_sentence(prev)
+                if cand is not None and cand[0] is not None:
+                    arms = set(self.trial_arms(cand[0]))
+                    if not own_arms or own_arms <= arms:
+                        got = cand
+        if got is None and self.doc_trial is not None:
+            got = (self.doc_trial, [])
+        return got if got is not None else (None, [])
+
+    def _population(self, s: Sent, clause: tuple[int, int], group: list[Quantity],
+                    prev_end: int, next_start: int) -> list[str]:
+        a, b = clause
+        cues = [c for c in s.cues if c.label == "POPULATION"]
+        after = [c for c in cues if c.start >= group[-1].end and c.end <= min(b, next_start)]
+        if not after:
+            after = [c for c in cues if c.start >= max(a, prev_end) and c.end <= group[0].start]
+        tags: list[str] = []
+        for c in after:
+            if c.norm["tag"] not in tags:
+                tags.append(c.norm["tag"])
+        return tags
+
+    def _line(self, s: Sent, trial: str | None) -> str | None:
+        lines = [c.norm["line"] for c in s.cues if c.label == "LINE"]
+        if lines:
+            return lines[0]
+        if trial is not None:
+            return self.trial_line(trial)
+        return None
+
+    def _stats(self, s: Sent, q: Quantity, group: list[Quantity], next_start: int) -> tuple[dict | None, dict | None]:
+        """CI and p value that follow the value (or its group) before the next value."""
+        text = self.text
+        ci = p = None
+        last = group[-1]
+        for st in s.quantities:
+            if st.kind == "CI" and st.start >= q.end and st.start < next_start:
+                # the CI right after this value, not one after a later value of the group
+                later = [v for v in group if v.start > q.start and v.start < st.start]
+                if not later and ci is None:
+                    ci = {"low": st.low, "high": st.high, "level": st.level or 95}
+            if st.kind == "P_VALUE" and st.start >= last.end and st.start < next_start and p is None:
+                if _INTERACTION.search(text[max(s.start, st.start - 40): st.start]):
+                    continue
+                p = {"value": st.low, "qualifier": st.qualifier or "="}
+        return ci, p
+
+    # -- the whole --------------------------------------------------------------
+
+    def findings(self) -> list[RawFinding]:
+        out: list[RawFinding] = []
+        for s in self.sentences:
+            if s.kind not in ("prose", "caption"):
+                continue
+            out.extend(self._sentence_findings(s))
+        return out
+
+    def _sentence_findings(self, s: Sent) -> list[RawFinding]:
+        text = self.text
+        values = [q for q in s.quantities if q.kind in VALUE_KINDS and _is_result_value(text, s, q)]
+        if not values:
+            return []
+        clauses = _clauses(text, s)
+        groups = _groups(text, values)
+        arms = self._arms(s)
+        hr_groups = [g for g in groups if g[0].kind in ("HAZARD_RATIO", "ODDS_RATIO")]
+        timepoints = [q for q in s.quantities if q.kind == "TIMEPOINT"]
+        out = []
+        claimed: dict[int, Mention] = {}
+        for gi, group in enumerate(groups):
+            prev_end = groups[gi - 1][-1].end if gi else s.start
+            next_start = groups[gi + 1][0].start if gi + 1 < len(groups) else s.end
+            clause = _clause_of(clauses, group[0].start)
+            population = self._population(s, clause, group, prev_end, next_start)
+            assigned = self._assign_arms(s, clause, group, arms, prev_end, next_start, claimed)
+            for vi, q in enumerate(group):
+                endpoint, ep_text = self._endpoint(s, clause, q)
+                trial, reg = self._trial(s, q)
+                ci, p = self._stats(s, q, group, next_start)
+                intervention, comparator = assigned[vi]
+                if q.kind in ("HAZARD_RATIO", "ODDS_RATIO") and not intervention and trial:
+                    arms_t = self.trial_arms(trial)
+                    if len(arms_t) >= 2:
+                        intervention, comparator = [arms_t[0]], [arms_t[1]]
+                tp = None
+                for t in timepoints:
+                    if _clause_of(clauses, t.start) == clause:
+                        tp = {"value": t.low, "unit": t.unit}
+                        break
+                unit = q.unit if q.kind in ("PERCENTAGE", "DURATION") else None
+                if q.kind == "PERCENTAGE":
+                    unit = "%"
+                value = {"low": q.low, "high": q.high, "qualifier": q.qualifier or "=",
+                         "unit": unit, "not_reached": bool(q.not_reached)}
+                measure = MEASURE[q.kind]
+                if q.kind == "DURATION" and endpoint in ("PFS", "OS", "DOR", "TTR", "IC-PFS", "IC-DOR", "IC-TTP", "IC-TTR") is False:
+                    measure = "median"
+                out.append(RawFinding(
+                    endpoint=endpoint, endpoint_text=ep_text, measure=measure, value=value,
+                    span=(q.start, q.end), sentence=(s.start, s.end), ci=ci, p_value=p,
+                    intervention=intervention, comparator=comparator, trial=trial, registry_ids=reg,
+                    population=population, line=self._line(s, trial), timepoint=tp))
+        return out
+
+    def _assign_arms(self, s: Sent, clause: tuple[int, int], group: list[Quantity], arms: list[Mention],
+                     prev_end: int, next_start: int, claimed: dict[int, Mention]) -> list[tuple[list[str], list[str] | None]]:
+        text = self.text
+        n = len(group)
+        result: list[tuple[list[str], list[str] | None]] = [([], None)] * n
+        first = group[0]
+        if first.kind in ("HAZARD_RATIO", "ODDS_RATIO"):
+            return [self._hr_arms(s, q, arms) for q in group]
+        # "X versus Y (a% versus b%, respectively)": the arms named before, in order
+        if n >= 2 and _RESPECTIVELY.match(text[group[-1].end:s.end]):
+            before = _dedupe([a for a in arms if a.end <= first.start])
+            if len(before) >= n:
+                return [([a.key], None) for a in before[-n:]]
+        for vi, q in enumerate(group):
+            nxt = group[vi + 1].start if vi + 1 < n else next_start
+            prv = group[vi - 1].end if vi else prev_end
+            # "12% with alectinib", "52.0% for axitinib"
+            after = [a for a in arms if a.start >= q.end and a.start < nxt and _ARM_AFTER.match(text[q.end:a.start])]
+            if after:
+                result[vi] = ([after[0].key], None)
+                claimed[id(after[0])] = after[0]
+                continue
+            # "(erlotinib, 3·7 months", "sunitinib: 37%"
+            before = [a for a in arms if a.end <= q.start and a.end >= prv and
+                      re.fullmatch(r"\s*[,:(]?\s*(?:median\s+)?(?:of\s+)?", text[a.end:q.start])]
+            if before:
+                result[vi] = ([before[-1].key], None)
+                continue
+            # "X versus Y (a% versus b%)" without "respectively"
+            if n >= 2:
+                pre = _dedupe([a for a in arms if a.end <= first.start and a.start >= clause[0]])
+                if len(pre) == n:
+                    result[vi] = ([pre[vi].key], None)
+                    continue
+            # the nearest arm before the value in its clause, not claimed by another value
+            cands = [a for a in arms if clause[0] <= a.start and a.end <= q.start and id(a) not in claimed]
+            if cands:
+                result[vi] = ([cands[-1].key], None)
+                continue
+            only = _dedupe(arms)
+            if len(only) == 1 and n == 1:
+                result[vi] = ([only[0].key], None)
+        return result
+
+    def _hr_arms(self, s: Sent, q: Quantity, arms: list[Mention]) -> tuple[list[str], list[str] | None]:
+        text = self.text
+        inter = comp = None
+        for a in arms:
+            if _FAVOUR.search(text[max(s.start, a.start - 25):a.start]):
+                inter = a
+                break
+        if inter is not None:
+            for a in arms:
+                if a.start > inter.end and _OVER.search(text[inter.end:a.start][-25:]) and a.key != inter.key:
+                    comp = a
+                    break
+            if comp is None:
+                others = [a for a in _dedupe(arms) if a.key != inter.key]
+                comp = others[0] if len(others) == 1 else None
+        else:
+            uniq = _dedupe(arms)
+            if len(uniq) >= 2:
+                inter, comp = uniq[0], uniq[1]
+            elif len(uniq) == 1:
+                inter = uniq[0]
+        return ([inter.key] if inter else []), ([comp.key] if comp else None)
+
+
+def _dedupe(mentions: list[Mention]) -> list[Mention]:
+    seen, out = set(), []
+    for m in mentions:
+        if m.key not in seen:
+            seen.add(m.key)
+            out.append(m)
+    return out

@@ -1,0 +1,341 @@
+"""Entity matchers driven by ``patterns/``: drugs, classes, therapies, trials, registry
+ids, endpoints, and the population / line cues the assembler uses.
+
+They run over the *repaired* text (see :mod:`alkextract.repair`); offsets are mapped to
+the source afterwards. Numbers (percentages, hazard ratios, durations, doses, sample
+sizes) come from :mod:`alkextract.quantities`.
+"""
+
+from __future__ import annotations
+
+import bz2
+import functools
+import importlib.resources
+import pickle
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+from .rules import Rule, RuleSet
+
+# Separators inside a phrase: white space on one line, or a hyphen. Blocks are
+# separated by a blank line in the repaired text, so no match crosses a block.
+_SEP = r"(?:[^\S\n]|[\-‐‑])+"
+
+
+@dataclass
+class Mention:
+    """An entity or cue found in the repaired text."""
+
+    label: str
+    start: int
+    end: int
+    text: str
+    norm: dict[str, Any] = field(default_factory=dict)
+    origin: str = "lexicon"  # lexicon | rule | abbreviation | quantity
+
+    @property
+    def key(self) -> str:
+        """The normalized name the assembler uses (INN, class code, trial name, ...)."""
+        for k in ("name", "code", "id", "tag", "line"):
+            if k in self.norm and self.norm[k] is not None:
+                return str(self.norm[k])
+        return self.text
+
+
+def _phrase_rx(phrase: str) -> str:
+    parts = [re.escape(p) for p in re.split(r"[\s\-‐‑]+", phrase.strip()) if p]
+    body = _SEP.join(parts)
+    if phrase.strip()[:1].isalnum():
+        body = r"(?<![^\W_])" + body
+    if phrase.strip()[-1:].isalnum():
+        body += r"(?![^\W_])"
+    return body
+
+
+class _PhraseSet:
+    """Many phrase/regex rules compiled into two alternations (case-sensitive or not)."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = list(rules)
+        groups: dict[bool, list[tuple[int, str]]] = {True: [], False: []}
+        for i, r in enumerate(self.rules):
+            src = r.regex if r.regex is not None else _phrase_rx(r.pattern or "")
+            groups[r.case == "sensitive"].append((i, src))
+        self._rx: list[re.Pattern[str]] = []
+        for sensitive, items in groups.items():
+            if not items:
+                continue
+            # longest phrase first: an alternation takes the first branch that matches
+            items.sort(key=lambda it: -len(self.rules[it[0]].pattern or self.rules[it[0]].regex or ""))
+            alts = "|".join(f"(?P<r{i}>{src})" for i, src in items)
+            self._rx.append(re.compile(alts, 0 if sensitive else re.IGNORECASE))
+
+    def finditer(self, text: str) -> Iterable[tuple[int, int, Rule]]:
+        for rx in self._rx:
+            for m in rx.finditer(text):
+                name = m.lastgroup
+                if name is None:
+                    continue
+                yield m.start(), m.end(), self.rules[int(name[1:])]
+
+
+# ----------------------------------------------------------------------------------
+# Drugs: the offline DrugBank/MeSH lexicon of drug-named-entity-recognition
+# ----------------------------------------------------------------------------------
+
+
+def _norm_key(s: str) -> str:
+    return re.sub(r"[\s\-‐‑]+", " ", s.strip().lower())
+
+
+@functools.lru_cache(maxsize=1)
+def _drug_dictionary() -> dict[str, Any]:
+    """The pickled lexicon shipped inside drug-named-entity-recognition (read, not imported:
+    importing that package sets up network look-ups we never use)."""
+    res = importlib.resources.files("drug_named_entity_recognition") / "drug_ner_dictionary.pkl.bz2"
+    with res.open("rb") as fh, bz2.open(fh, "rb") as bz:
+        return pickle.load(bz)
+
+
+class DrugLexicon:
+    """Lower-cased drug variant → (INN, DrugBank id), filtered by the stop list."""
+
+    max_words = 4
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        stop = ruleset.settings["drug_stoplist.yaml"]
+        stop_variants = {_norm_key(v) for v in stop.get("variants", [])}
+        prefixes = tuple(stop.get("drop_mesh_prefixes_without_drugbank", []))
+        min_len = int(stop.get("min_length", 4))
+        d = _drug_dictionary()
+        canon = d["drug_canonical_to_data"]
+        self.entries: dict[str, tuple[str, str | None]] = {}
+        for variant, canonicals in d["drug_variant_to_canonical"].items():
+            key = _norm_key(variant)
+            if len(key) < min_len or key in stop_variants or not canonicals:
+                continue
+            name = canonicals[0]
+            data = canon.get(name, {})
+            dbid = data.get("drugbank_id")
+            if not dbid:
+                trees = data.get("mesh_tree") or []
+                if trees and all(t.startswith(prefixes) for t in trees):
+                    continue
+            if _norm_key(name) in stop_variants:
+                continue
+            self.entries[key] = (name.lower(), dbid)
+        # patterns/drugs.jsonl: additions win over the lexicon
+        for rule in ruleset.by_label("DRUG"):
+            if rule.pattern is None:
+                continue
+            self.entries[_norm_key(rule.pattern)] = (rule.id.lower(), rule.norm.get("drugbank_id"))
+        self._inn_ids = {n: db for n, db in self.entries.values() if db}
+
+    def drugbank_id(self, name: str) -> str | None:
+        return self._inn_ids.get(name)
+
+    def find(self, text: str) -> list[Mention]:
+        toks = [(m.start(), m.end()) for m in re.finditer(r"[^\W_]+(?:[.'][^\W_]+)*", text)]
+        out: list[Mention] = []
+        i = 0
+        while i < len(toks):
+            hit = None
+            for n in range(min(self.max_words, len(toks) - i), 0, -1):
+                s, e = toks[i][0], toks[i + n - 1][1]
+                if n > 1 and not all(
+                    re.fullmatch(r"(?:[^\S\n]|[\-‐‑/])", text[toks[k][1]:toks[k + 1][0]] or "x") and
+                    text[toks[k][1]:toks[k + 1][0]] != "/"
+                    for k in range(i, i + n - 1)
+                ):
+                    continue
+                entry = self.entries.get(_norm_key(text[s:e]))
+                if entry:
+                    hit = (n, s, e, entry)
+                    break
+            if hit:
+                n, s, e, (name, dbid) = hit
+                norm = {"name": name}
+                if dbid:
+                    norm["drugbank_id"] = dbid
+                out.append(Mention("DRUG", s, e, text[s:e], norm))
+                i += n
+            else:
+                i += 1
+        return out
+
+
+# ----------------------------------------------------------------------------------
+# The whole matcher
+# ----------------------------------------------------------------------------------
+
+#: When two mentions overlap, the longer wins; on a tie, the earlier label here.
+_PRIORITY = ["TRIAL_ID", "DRUG", "DRUG_CLASS", "THERAPY", "TRIAL", "ENDPOINT"]
+
+# An unseen trial name: a capitalised token with at least two capitals, optionally with
+# digits and hyphen/space-separated parts ("TOPICAL", "NEJ005", "ALTA-1L", "KEYNOTE-189").
+_ACRONYM = re.compile(r"(?<![\w/-])([A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)(?![\w-])")
+_TRIAL_WORD = re.compile(r"\b(?:trials?|stud(?:y|ies)|cohorts?|analys[ie]s)\b", re.I)
+_ROMAN = re.compile(r"^(?:I{1,3}|IV|V|VI{1,3}|I{1,3}[ab]?|IV[ab]?|I/II|II/III)$")
+
+
+class EntityMatcher:
+    """Finds every non-numeric entity and the population/line cues in a text."""
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.ruleset = ruleset
+        self.drugs = DrugLexicon(ruleset)
+        self.phrases = {
+            label: _PhraseSet(ruleset.by_label(label))
+            for label in ("DRUG_CLASS", "THERAPY", "TRIAL", "TRIAL_ID", "ENDPOINT", "POPULATION", "LINE")
+        }
+        codes = ruleset.settings["endpoint_codes.yaml"]
+        self.site_codes: dict[str, str] = dict(codes.get("site_codes", {}))
+        self.spec_codes = set(codes.get("spec_codes", []))
+        site = "|".join(re.escape(w) for w in sorted(codes.get("site_words", []), key=len, reverse=True))
+        stat = "|".join(re.escape(w) for w in sorted(codes.get("statistic_words", []), key=len, reverse=True))
+        # words that may stand before an endpoint name inside its span, read right to left
+        self._prefix = re.compile(rf"(?:(?<![^\W_])(?P<w>{site}|{stat})(?:[^\S\n]+|-))$", re.I)
+        self._site = re.compile(rf"^(?:{site})$", re.I)
+        self.stop_acronyms = {w.upper() for w in ruleset.settings["acronym_stoplist.yaml"].get("words", [])}
+        self.trial_names = [r.id for r in ruleset.by_label("TRIAL")]
+
+    # -- endpoints ----------------------------------------------------------------
+
+    def endpoint_code(self, base: str, has_site: bool) -> str:
+        code = self.site_codes.get(base, base) if has_site else base
+        return code if code in self.spec_codes else "OTHER"
+
+    def _endpoint(self, text: str, s: int, e: int, rule: Rule) -> Mention:
+        has_site = False
+        # "intracranial median duration of response", "IC-ORR", "CNS objective response rate"
+        for _ in range(4):
+            m = self._prefix.search(text, max(0, s - 40), s)
+            if not m:
+                break
+            if self._site.match(m.group("w")):
+                has_site = True
+            s = m.start()
+        base = rule.id
+        code = self.endpoint_code(base, has_site)
+        return Mention("ENDPOINT", s, e, text[s:e], {"code": code, "base": base}, "lexicon")
+
+    # -- trials -------------------------------------------------------------------
+
+    def _unseen_trials(self, text: str) -> list[Mention]:
+        out = []
+        for m in _ACRONYM.finditer(text):
+            tok = m.group(1)
+            letters = sum(c.isalpha() for c in tok)
+            caps = sum(c.isupper() for c in tok)
+            if caps < 2 or letters < 3 or _ROMAN.match(tok) or tok.upper() in self.stop_acronyms:
+                continue
+            if not any(c.isdigit() for c in tok) and len(tok) < 4:
+                continue
+            if tok.isupper() is False and not any(c.isdigit() for c in tok) and caps < 3:
+                continue  # "NgALKi", "McDonald": mixed case words are not trial acronyms
+            after = text[m.end(): m.end() + 60].split("\n")[0]
+            before = text[max(0, m.start() - 60): m.start()].split("\n")[-1]
+            near_after = re.match(r"^[^.;:]{0,50}?\b(?:trials?|stud(?:y|ies))\b", after, re.I)
+            in_parens = before.endswith("(") and after.startswith(")") and (
+                _TRIAL_WORD.search(text[max(0, m.start() - 200): m.end() + 200]))
+            phase_before = re.search(r"\b[Pp]hase\s+(?:[1-4]|I{1,3}|IV)[ab]?\s+(?:\w+\s+){0,2}$", before)
+            if near_after and len(re.findall(r"\w+", near_after.group(0))) <= 6 or in_parens or phase_before:
+                out.append(Mention("TRIAL", m.start(), m.end(), tok, {"name": tok}, "rule"))
+        return out
+
+    # -- everything ---------------------------------------------------------------
+
+    def find(self, text: str, abbreviations: Sequence[tuple[str, str]] = ()) -> tuple[list[Mention], list[Mention]]:
+        """All entities (non-overlapping, sorted) and all cues (POPULATION/LINE) in ``text``."""
+        found: list[Mention] = list(self.drugs.find(text))
+        for label in ("DRUG_CLASS", "THERAPY", "TRIAL", "TRIAL_ID"):
+            for s, e, rule in self.phrases[label].finditer(text):
+                found.append(self._make(label, text, s, e, rule))
+        for s, e, rule in self.phrases["ENDPOINT"].finditer(text):
+            found.append(self._endpoint(text, s, e, rule))
+        found.extend(self._unseen_trials(text))
+        entities = resolve_overlaps(found)
+        entities = self._add_abbreviations(text, entities, abbreviations)
+        cues = [self._make(label, text, s, e, rule)
+                for label in ("POPULATION", "LINE") for s, e, rule in self.phrases[label].finditer(text)]
+        cues.sort(key=lambda m: (m.start, -m.end))
+        return entities, cues
+
+    def _make(self, label: str, text: str, s: int, e: int, rule: Rule) -> Mention:
+        t = text[s:e]
+        if label == "DRUG_CLASS" or label == "THERAPY":
+            norm = {"name": rule.id}
+        elif label == "TRIAL":
+            norm = {"name": rule.id}
+        elif label == "TRIAL_ID":
+            norm = {"id": re.sub(r"\s+", "", t).upper(), "registry": rule.norm.get("registry", rule.id)}
+            m = re.search(r"\d{4}-\d{6}-\d{2}", t)
+            if rule.norm.get("registry") == "eudract" and m:
+                norm["id"] = "EUDRACT" + m.group(0)
+        elif label == "POPULATION":
+            norm = {"tag": rule.id}
+        elif label == "LINE":
+            norm = {"line": rule.id}
+        else:
+            norm = {"name": rule.id, **rule.norm}
+        return Mention(label, s, e, t, norm, "lexicon" if rule.pattern else "rule")
+
+    def _add_abbreviations(self, text: str, entities: list[Mention], abbreviations: Sequence[tuple[str, str]]) -> list[Mention]:
+        """A short form defined in the text takes the label and norm of its long form."""
+        if not abbreviations:
+            return entities
+        extra: list[Mention] = []
+        for short, long in abbreviations:
+            if len(short) < 2 or not any(c.isupper() for c in short):
+                continue
+            proto = self._classify_long_form(text, long, entities)
+            if proto is None:
+                continue
+            rx = re.compile(r"(?<![^\W_])" + re.escape(short) + r"(?![^\W_])")
+            for m in rx.finditer(text):
+                extra.append(Mention(proto.label, m.start(), m.end(), m.group(0), dict(proto.norm), "abbreviation"))
+        if not extra:
+            return entities
+        # abbreviation mentions only fill gaps: a lexicon entity already there wins
+        merged = list(entities)
+        taken = [(m.start, m.end) for m in entities]
+        for m in extra:
+            if not any(s < m.end and m.start < e for s, e in taken):
+                merged.append(m)
+                taken.append((m.start, m.end))
+        merged.sort(key=lambda m: (m.start, m.end))
+        return merged
+
+    def _classify_long_form(self, text: str, long: str, entities: list[Mention]) -> Mention | None:
+        sub_entities, _ = self._find_plain(long)
+        whole = [m for m in sub_entities if m.start == 0 and m.end == len(long)]
+        if whole:
+            return whole[0]
+        for m in sub_entities:
+            if m.end == len(long) and m.label in ("ENDPOINT", "DRUG_CLASS", "THERAPY", "DRUG"):
+                return m
+        return None
+
+    def _find_plain(self, text: str) -> tuple[list[Mention], list[Mention]]:
+        found: list[Mention] = list(self.drugs.find(text))
+        for label in ("DRUG_CLASS", "THERAPY", "TRIAL"):
+            for s, e, rule in self.phrases[label].finditer(text):
+                found.append(self._make(label, text, s, e, rule))
+        for s, e, rule in self.phrases["ENDPOINT"].finditer(text):
+            found.append(self._endpoint(text, s, e, rule))
+        return resolve_overlaps(found), []
+
+
+def resolve_overlaps(mentions: Iterable[Mention]) -> list[Mention]:
+    """Keep a non-overlapping set: longer spans first, then label priority, then earlier."""
+    def rank(m: Mention) -> tuple[int, int, int, int]:
+        prio = _PRIORITY.index(m.label) if m.label in _PRIORITY else len(_PRIORITY)
+        return (-(m.end - m.start), 1 if m.origin == "rule" else 0, prio, m.start)
+
+    kept: list[Mention] = []
+    for m in sorted(mentions, key=rank):
+        if all(m.end <= k.start or k.end <= m.start for k in kept):
+            kept.append(m)
+    kept.sort(key=lambda m: (m.start, m.end))
+    return kept

@@ -1,0 +1,439 @@
+"""The spaCy pipeline: alkextract's stages as registered components.
+
+    nlp = alkextract.load()
+    doc = nlp(text)                      # or nlp(source_text_object) for PDFs
+    doc._.findings, doc._.trials         # SPEC.md models, offsets into the source text
+
+The tokenizer repairs the text first (:mod:`alkextract.repair`) and tokenizes the
+repaired copy with scispaCy's tokenizer; ``doc._.repaired`` maps every offset back to
+the source. Components, in order:
+
+- ``alkextract_segmenter``: sentence boundaries from :mod:`alkextract.segment`;
+- ``abbreviation_detector``: scispaCy's Schwartz & Hearst detector;
+- ``alkextract_entities``: pattern matchers (:mod:`alkextract.matchers`) and the number
+  grammar (:mod:`alkextract.quantities`) → ``doc._.mentions``, ``doc.spans["alkextract"]``;
+- ``alkextract_findings``: trials (:mod:`alkextract.trials`) and findings
+  (:mod:`alkextract.assemble`) → ``doc._.trials``, ``doc._.findings``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+import warnings
+from pathlib import Path
+from typing import Any, Callable
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import models
+from .assemble import Assembler, RawFinding, Sent
+from .ingest import SourceText
+from .matchers import EntityMatcher, Mention, resolve_overlaps
+from .quantities import Quantity, scan
+from .repair import Repaired, repair
+from .rules import load_rules
+from .segment import segment
+from .trials import TrialBuilder, TrialRecord, table_rows
+
+for _name in ("source", "repaired", "sentences", "mentions", "cues", "findings", "trials", "abbreviation_pairs"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+#: Number kinds that are entities (SPEC.md §2); the others (CI, P_VALUE, ...) only feed findings.
+ENTITY_KINDS = {"PERCENTAGE", "HAZARD_RATIO", "DURATION", "DOSE", "SAMPLE_SIZE"}
+
+_patterns_dir: str | None = None
+_matchers: dict[str, EntityMatcher] = {}
+_pipelines: dict[str, Language] = {}
+_lock = threading.Lock()
+
+
+def set_patterns_dir(path: str | Path | None) -> None:
+    """Use another patterns/ folder from now on (``--patterns``); validated at once."""
+    global _patterns_dir
+    _patterns_dir = str(path) if path is not None else None
+    load_rules(_patterns_dir)
+
+
+def get_matcher(patterns_dir: str | None = None) -> EntityMatcher:
+    """The entity matcher for a patterns folder, built once per process."""
+    key = patterns_dir or ""
+    with _lock:
+        if key not in _matchers:
+            _matchers[key] = EntityMatcher(load_rules(patterns_dir))
+        return _matchers[key]
+
+
+# ----------------------------------------------------------------------------------
+# Tokenizer: repair, then scispaCy's tokenizer over the repaired copy
+# ----------------------------------------------------------------------------------
+
+
+class RepairingTokenizer:
+    """Takes the source text (or a :class:`SourceText`), tokenizes its repaired copy."""
+
+    def __init__(self, base: Callable[[str], Doc], patterns_dir: str | None) -> None:
+        self.base = base
+        self.patterns_dir = patterns_dir
+
+    def __call__(self, text: str | SourceText) -> Doc:
+        source = text if isinstance(text, SourceText) else read_text_unchecked(text)
+        matcher = get_matcher(self.patterns_dir)
+        breaks = [t.start for t in source.tables] + [t.end for t in source.tables]
+        rep = repair(source.text, citations=source.citations, furniture=source.furniture,
+                     known_names=matcher.trial_names, block_breaks=breaks)
+        doc = self.base(rep.text)
+        doc._.source = source
+        doc._.repaired = rep
+        return doc
+
+    # spaCy calls these when saving/loading a pipeline; the repair has no state
+    def to_bytes(self, **kwargs: Any) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, **kwargs: Any) -> "RepairingTokenizer":
+        return self
+
+    def to_disk(self, path: Any, **kwargs: Any) -> None:
+        return None
+
+    def from_disk(self, path: Any, **kwargs: Any) -> "RepairingTokenizer":
+        return self
+
+
+def read_text_unchecked(text: str) -> SourceText:
+    """A SourceText for text already in memory (no binary check: it is already text)."""
+    return SourceText(text=text, format="text", path="<text>",
+                      sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+# ----------------------------------------------------------------------------------
+# Components
+# ----------------------------------------------------------------------------------
+
+
+@Language.factory("alkextract_segmenter")
+def make_segmenter(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    return Segmenter()
+
+
+class Segmenter:
+    """Sets ``doc._.sentences`` (repaired offsets) and token sentence starts."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        rep: Repaired = doc._.repaired
+        if rep is None:  # a doc from another tokenizer: nothing was repaired
+            rep = Repaired(text=doc.text, to_source=list(range(len(doc.text))), source_length=len(doc.text))
+            rep.blocks = repair(doc.text).blocks if doc.text else []
+            doc._.repaired = rep
+            doc._.source = read_text_unchecked(doc.text)
+        sents = segment(rep.text, rep.blocks)
+        doc._.sentences = sents
+        starts = {s.start for s in sents}
+        for tok in doc:
+            tok.is_sent_start = tok.i == 0 or tok.idx in starts
+        return doc
+
+
+@Language.factory("alkextract_entities", default_config={"patterns_dir": None})
+def make_entities(nlp: Language, name: str, patterns_dir: str | None) -> Callable[[Doc], Doc]:
+    return EntityComponent(patterns_dir)
+
+
+class EntityComponent:
+    """Entities, cues and numbers of every sentence."""
+
+    def __init__(self, patterns_dir: str | None) -> None:
+        self.patterns_dir = patterns_dir
+
+    def __call__(self, doc: Doc) -> Doc:
+        rep: Repaired = doc._.repaired
+        text = rep.text
+        matcher = get_matcher(self.patterns_dir)
+        pairs = _abbreviation_pairs(doc)
+        doc._.abbreviation_pairs = pairs
+        entities, cues = matcher.find(text, pairs)
+        quantities: list[Quantity] = []
+        for s in doc._.sentences:
+            for q in scan(text[s.start:s.end]):
+                quantities.append(_shift(q, s.start))
+        numbers = [_quantity_mention(q) for q in quantities if q.kind in ENTITY_KINDS]
+        # a number inside a name ("ALTA-1L", "PROFILE 1014") is part of the name
+        numbers = [n for n in numbers if not any(e.start < n.end and n.start < e.end for e in entities)]
+        doc._.mentions = sorted(entities + numbers, key=lambda m: (m.start, m.end))
+        doc._.cues = cues
+        doc.user_data["alkextract_quantities"] = quantities
+        spans = []
+        for m in doc._.mentions:
+            span = doc.char_span(m.start, m.end, label=m.label, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        doc.spans["alkextract"] = spans
+        return doc
+
+
+def _abbreviation_pairs(doc: Doc) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for abrv in getattr(doc._, "abbreviations", None) or []:
+        long = re.sub(r"\s+", " ", abrv._.long_form.text).strip()
+        pair = (abrv.text, long)
+        if pair not in out:
+            out.append(pair)
+    return out
+
+
+def _shift(q: Quantity, offset: int) -> Quantity:
+    from dataclasses import replace
+
+    return replace(q, start=q.start + offset, end=q.end + offset)
+
+
+def _quantity_mention(q: Quantity) -> Mention:
+    if q.kind == "PERCENTAGE":
+        norm: dict[str, Any] = {"low": q.low, "high": q.high, "qualifier": q.qualifier or "="}
+    elif q.kind == "HAZARD_RATIO":
+        norm = {"value": q.low}
+    elif q.kind == "DURATION":
+        norm = {"low": q.low, "high": q.high, "unit": q.unit}
+        if q.not_reached:
+            norm["not_reached"] = True
+    elif q.kind == "DOSE":
+        norm = {"amount": q.low, "unit": q.unit, "frequency": q.frequency}
+    else:  # SAMPLE_SIZE
+        norm = {"value": int(q.low) if q.low is not None else None}
+    return Mention(q.kind, q.start, q.end, q.text, norm, "quantity")
+
+
+@Language.factory("alkextract_findings")
+def make_findings(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    return FindingsComponent()
+
+
+class FindingsComponent:
+    """Trial records and findings, mapped to source offsets as SPEC.md models."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        rep: Repaired = doc._.repaired
+        source: SourceText = doc._.source
+        text = rep.text
+        sents = _sentences_with_content(doc)
+        builder = TrialBuilder(text)
+        # table rows tie drug, dose, trial, id and line; prose ties names, ids and arms
+        for row in _table_rows(doc, sents):
+            ents = [m for m in doc._.mentions if row[0] <= m.start and m.end <= row[1]]
+            cues = [c for c in doc._.cues if row[0] <= c.start and c.end <= row[1]]
+            builder.add_table_row(ents, cues)
+        for s in sents:
+            if s.kind in ("prose", "caption", "heading"):
+                builder.add_sentence(s.start, s.end, s.entities, s.cues)
+        doc_trial = _document_trial(text, sents, builder)
+        assembler = Assembler(
+            text, sents,
+            doc_trial=doc_trial.name if doc_trial else None,
+            trial_of_id=builder.name_of_id,
+            trial_line=builder.line_of,
+            trial_arms=builder.arms_of,
+        )
+        raw = assembler.findings()
+        for f in raw:
+            if f.trial is not None:
+                f.registry_ids = builder.ids_of(f.trial) or f.registry_ids
+            elif doc_trial is not None and doc_trial.name is None and not f.registry_ids:
+                f.registry_ids = list(doc_trial.registry_ids)
+            builder.add_finding_arms(f.trial, f.intervention + (f.comparator or []))
+        doc._.findings = [_to_finding(f, rep, source) for f in raw]
+        doc._.trials = [_to_trial(r, rep) for r in builder.records]
+        return doc
+
+
+def _sentences_with_content(doc: Doc) -> list[Sent]:
+    quantities: list[Quantity] = doc.user_data.get("alkextract_quantities", [])
+    out = []
+    block_of = _block_index(doc._.repaired)
+    for i, s in enumerate(doc._.sentences):
+        out.append(Sent(
+            index=i, start=s.start, end=s.end, kind=s.kind, block=block_of(s.start),
+            entities=[m for m in doc._.mentions if s.start <= m.start and m.end <= s.end],
+            cues=[c for c in doc._.cues if s.start <= c.start and c.end <= s.end],
+            quantities=[q for q in quantities if s.start <= q.start and q.end <= s.end],
+        ))
+    return out
+
+
+def _block_index(rep: Repaired) -> Callable[[int], int]:
+    starts = [b.start for b in rep.blocks]
+
+    def block_of(pos: int) -> int:
+        from bisect import bisect_right
+
+        return max(0, bisect_right(starts, pos) - 1)
+
+    return block_of
+
+
+def _table_rows(doc: Doc, sents: list[Sent]) -> list[tuple[int, int]]:
+    """Row spans of every table: from the PDF's table structure, else grouped lines."""
+    rep: Repaired = doc._.repaired
+    source: SourceText = doc._.source
+    rows: list[tuple[int, int]] = []
+    if source.tables:
+        back = _source_to_repaired(rep)
+        for t in source.tables:
+            for r in t.rows:
+                if not r:
+                    continue
+                a, b = back(r[0].start), back(r[-1].end)
+                if b > a:
+                    rows.append((a, b))
+        return rows
+    # text input: consecutive table lines, grouped into rows by their first cell
+    run: list[tuple[int, int]] = []
+    for s in sents + [None]:  # type: ignore[list-item]
+        if s is not None and s.kind == "table":
+            run.append((s.start, s.end))
+            continue
+        if run:
+            rows.extend(table_rows(run, doc._.mentions))
+            run = []
+    return rows
+
+
+def _source_to_repaired(rep: Repaired) -> Callable[[int], int]:
+    from bisect import bisect_left
+
+    src = rep.to_source
+
+    def back(pos: int) -> int:
+        return bisect_left(src, pos)
+
+    return back
+
+
+_TITLE_SECTION = re.compile(r"^\s*TITLE\s*:?\s*$")
+_REGISTRATION = re.compile(r"\b(?:this (?:study|trial) (?:is|was) registered|registered|registration|registry)\b", re.I)
+
+
+def _document_trial(text: str, sents: list[Sent], builder: TrialBuilder) -> TrialRecord | None:
+    """The trial a whole document is about: the one its title names, else the only one
+    it names, when the document is abstract-sized; a registry id in a registration
+    statement belongs to it."""
+    title = None
+    for i, s in enumerate(sents):
+        if s.kind == "section" and _TITLE_SECTION.match(text[s.start:s.end]) and i + 1 < len(sents):
+            title = sents[i + 1]
+            break
+    names: list[str] = []
+    if title is not None:
+        names = [e.norm["name"] for e in title.entities if e.label == "TRIAL"]
+    if not names and len(text) < 6000:
+        all_names = {e.norm["name"] for s in sents for e in s.entities if e.label == "TRIAL"}
+        if len(all_names) == 1:
+            names = list(all_names)
+    rec = builder._find(names[0], None) if names else None
+    # registration statements: "This study is registered, number ISRCTN 77383050."
+    for i, s in enumerate(sents):
+        ids = [e for e in s.entities if e.label == "TRIAL_ID"]
+        if not ids:
+            continue
+        prev = text[sents[i - 1].start:sents[i - 1].end] if i else ""
+        if _REGISTRATION.search(text[s.start:s.end]) or _REGISTRATION.search(prev):
+            for e in ids:
+                other = builder._find(None, e.norm["id"])
+                if rec is None and other is not None and other.name is None:
+                    rec = other
+                elif rec is not None and other is not None and other is not rec and other.name is None:
+                    builder._merge(rec, other)
+    return rec
+
+
+# ----------------------------------------------------------------------------------
+# Mapping to SPEC.md models (source offsets)
+# ----------------------------------------------------------------------------------
+
+
+def _to_finding(f: RawFinding, rep: Repaired, source: SourceText) -> models.Finding:
+    vs, ve = rep.span_to_source(*f.span)
+    es, ee = rep.span_to_source(*f.sentence)
+    return models.Finding(
+        endpoint=f.endpoint, endpoint_text=f.endpoint_text, measure=f.measure,
+        value=models.Value(**f.value), span=[vs, ve],
+        ci=models.CI(**f.ci) if f.ci and f.ci.get("low") is not None else None,
+        p_value=models.PValue(**f.p_value) if f.p_value and f.p_value.get("value") is not None else None,
+        intervention=f.intervention, comparator=f.comparator, trial=f.trial,
+        registry_ids=f.registry_ids, population=f.population, line=f.line,
+        timepoint=models.Timepoint(**f.timepoint) if f.timepoint and f.timepoint.get("value") is not None else None,
+        evidence=models.Evidence(start=es, end=ee, text=source.text[es:ee], page=source.page_of(es),
+                                 bbox=source.bbox_of(es, ee)),
+    )
+
+
+def _to_trial(r: TrialRecord, rep: Repaired) -> models.Trial:
+    mentions = sorted({rep.span_to_source(a, b) for a, b in r.mentions})
+    return models.Trial(
+        name=r.name, registry_ids=r.registry_ids, interventions=r.interventions,
+        doses=[models.TrialDose(**d) for d in r.doses], line=r.line, phase=r.phase,
+        mentions=[list(m) for m in mentions],
+    )
+
+
+def entities_of(doc: Doc) -> list[models.Entity]:
+    """The document's entities as SPEC.md models (source offsets, page, box)."""
+    rep: Repaired = doc._.repaired
+    source: SourceText = doc._.source
+    out = []
+    for m in doc._.mentions:
+        s, e = rep.span_to_source(m.start, m.end)
+        norm = {k: v for k, v in m.norm.items() if k != "base"}
+        out.append(models.Entity(label=m.label, start=s, end=e, text=source.text[s:e],
+                                 page=source.page_of(s), norm=norm, bbox=source.bbox_of(s, e)))
+    return out
+
+
+# ----------------------------------------------------------------------------------
+# Loading
+# ----------------------------------------------------------------------------------
+
+
+def build(patterns_dir: str | Path | None = None) -> Language:
+    """A new pipeline: blank English + scispaCy tokenizer and abbreviations + ours."""
+    from scispacy.abbreviation import AbbreviationDetector  # noqa: F401  (registers the factory)
+    from scispacy.custom_tokenizer import combined_rule_tokenizer
+
+    pdir = str(patterns_dir) if patterns_dir is not None else None
+    nlp = spacy.blank("en")
+    nlp.tokenizer = RepairingTokenizer(combined_rule_tokenizer(nlp), pdir)
+    nlp.add_pipe("alkextract_segmenter")
+    nlp.add_pipe("abbreviation_detector")
+    nlp.add_pipe("alkextract_entities", config={"patterns_dir": pdir})
+    nlp.add_pipe("alkextract_findings")
+    return nlp
+
+
+def load(patterns_dir: str | Path | None = None) -> Language:
+    """The pipeline for a patterns folder (default: bundled), built once per process."""
+    pdir = str(patterns_dir) if patterns_dir is not None else _patterns_dir
+    key = pdir or ""
+    with _lock:
+        nlp = _pipelines.get(key)
+    if nlp is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # spaCy/scispaCy import-time FutureWarnings
+            nlp = build(pdir)
+        with _lock:
+            _pipelines.setdefault(key, nlp)
+            nlp = _pipelines[key]
+    return nlp
+
+
+def run(source: SourceText, patterns_dir: str | None = None) -> Doc:
+    """Run the whole pipeline over one document's text."""
+    nlp = load(patterns_dir)
+    with warnings.catch_warnings():
+        # scispaCy's detector warns that its global matcher is empty on every call
+        warnings.filterwarnings("ignore", message=r".*\[W036\].*")
+        # the tokenizer takes a SourceText (PDF layout included); spaCy's __call__ takes str
+        return nlp(nlp.tokenizer(source))

@@ -1,0 +1,259 @@
+"""Trial records (SPEC.md §5): names, registry ids, arms, doses, line and phase.
+
+Ties come from prose ("the ALEX trial (ClinicalTrials.gov identifier: NCT02075840)",
+"the ASCEND-4 trial (NCT01828099), which evaluated ceritinib in comparison with
+chemotherapy", "entrectinib (NCT03994796, NCT02568267)") and from table rows, where a
+row ties its drug, dose, trial, registry id and line of treatment. The arms of the
+findings assigned to a trial are added to it afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from .matchers import Mention
+
+ARM_LABELS = {"DRUG", "DRUG_CLASS", "THERAPY"}
+_ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "I/II": "1/2", "II/III": "2/3", "Ib": "1b", "IIa": "2a", "IIb": "2b"}
+_PHASE = re.compile(r"\b[Pp]hase\s*(I/II|II/III|IV|III|II|I|[1-4](?:/[1-4])?)([ab])?\b")
+# A relative clause that tells what a trial tested: "which evaluated X", "evaluating X".
+_RELATIVE = re.compile(r"^\s*(?:which|that|evaluating|comparing|testing|assessing|of|with)\b", re.I)
+
+
+@dataclass
+class TrialRecord:
+    name: str | None = None
+    registry_ids: list[str] = field(default_factory=list)
+    interventions: list[str] = field(default_factory=list)
+    doses: list[dict] = field(default_factory=list)
+    line: str | None = None
+    phase: str | None = None
+    mentions: list[tuple[int, int]] = field(default_factory=list)  # repaired offsets
+
+    @property
+    def key(self) -> str:
+        return (self.name or (self.registry_ids[0] if self.registry_ids else "")).lower()
+
+    def add_arm(self, arm: str) -> None:
+        if arm and arm not in self.interventions:
+            self.interventions.append(arm)
+
+    def add_id(self, rid: str) -> None:
+        if rid not in self.registry_ids:
+            self.registry_ids.append(rid)
+
+
+def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Comma/semicolon-separated parts of a sentence, brackets kept whole."""
+    out, depth, s = [], 0, start
+    for i in range(start, end):
+        c = text[i]
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth = max(0, depth - 1)
+        elif c in ",;" and depth == 0:
+            out.append((s, i))
+            s = i + 1
+    out.append((s, end))
+    return out
+
+
+def _phase(text: str) -> str | None:
+    m = _PHASE.search(text)
+    if not m:
+        return None
+    p = _ROMAN.get(m.group(1), m.group(1))
+    return p + (m.group(2) or "")
+
+
+class TrialBuilder:
+    """Collects trial records over a document."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.records: list[TrialRecord] = []
+
+    def _find(self, name: str | None, rid: str | None) -> TrialRecord | None:
+        for r in self.records:
+            if name is not None and r.name is not None and r.name.lower() == name.lower():
+                return r
+            if rid is not None and rid in r.registry_ids:
+                return r
+        return None
+
+    def _get(self, name: str | None, rid: str | None) -> TrialRecord:
+        rec = self._find(name, None) if name is not None else None
+        by_id = self._find(None, rid) if rid is not None else None
+        if rec is not None and by_id is not None and rec is not by_id:
+            if by_id.name is None:  # an id-only record now has a name: merge
+                self._merge(rec, by_id)
+            return rec
+        rec = rec or by_id
+        if rec is None:
+            rec = TrialRecord(name=name)
+            self.records.append(rec)
+        if rec.name is None and name is not None:
+            rec.name = name
+        if rid is not None:
+            rec.add_id(rid)
+        return rec
+
+    def _merge(self, into: TrialRecord, other: TrialRecord) -> None:
+        for rid in other.registry_ids:
+            into.add_id(rid)
+        for a in other.interventions:
+            into.add_arm(a)
+        into.doses.extend(d for d in other.doses if d not in into.doses)
+        into.mentions.extend(other.mentions)
+        into.line = into.line or other.line
+        into.phase = into.phase or other.phase
+        self.records.remove(other)
+
+    # -- prose ------------------------------------------------------------------
+
+    def add_sentence(self, start: int, end: int, entities: Sequence[Mention], cues: Sequence[Mention]) -> None:
+        text = self.text
+        trials = [e for e in entities if e.label == "TRIAL"]
+        ids = [e for e in entities if e.label == "TRIAL_ID"]
+        if not trials and not ids:
+            return
+        arms = [e for e in entities if e.label in ARM_LABELS]
+        blocked = [c for c in cues if c.label == "POPULATION"]
+        arms = [a for a in arms if not any(c.start <= a.start and a.end <= c.end for c in blocked)]
+        segs = _segments(text, start, end)
+        used_ids: set[int] = set()
+
+        def seg_index(pos: int) -> int:
+            for k, (a, b) in enumerate(segs):
+                if a <= pos < b:
+                    return k
+            return len(segs) - 1
+
+        def seg_arms(k: int) -> list[Mention]:
+            a, b = segs[k]
+            found = [m for m in arms if a <= m.start < b]
+            if k + 1 < len(segs) and _RELATIVE.match(text[segs[k + 1][0]:segs[k + 1][1]]):
+                a2, b2 = segs[k + 1]
+                found += [m for m in arms if a2 <= m.start < b2]
+            return found
+
+        for t in trials:
+            # ids right after the name: "ALEX trial (ClinicalTrials.gov identifier: NCT02075840)"
+            tied = [i for i in ids if i.start > t.end and i.start - t.end < 80
+                    and not any(o.start > t.end and o.start < i.start for o in trials)
+                    and "(" in text[t.end:i.start]]
+            rec = self._get(t.norm["name"], tied[0].norm["id"] if tied else None)
+            rec.mentions.append((t.start, t.end))
+            for i in tied:
+                rec.add_id(i.norm["id"])
+                rec.mentions.append((i.start, i.end))
+                used_ids.add(id(i))
+            k = seg_index(t.start)
+            for a in seg_arms(k):
+                rec.add_arm(a.key)
+            seg_text = text[segs[k][0]:segs[k][1]]
+            local = text[max(start, t.start - 80): min(end, t.end + 40)]
+            rec.phase = rec.phase or _phase(local)
+            lines = [c.norm["line"] for c in cues if c.label == "LINE" and segs[k][0] <= c.start < segs[k][1]]
+            if lines and rec.line is None:
+                rec.line = lines[0]
+            del seg_text
+        for i in ids:
+            if id(i) in used_ids:
+                continue
+            rid = i.norm["id"]
+            rec = self._get(None, rid)
+            rec.mentions.append((i.start, i.end))
+            # "entrectinib (NCT03994796, NCT02568267)": the arm just before the bracket
+            before = [a for a in arms if a.end <= i.start and re.fullmatch(r"\s*\((?:[^()]*?,\s*)?", text[a.end:i.start])]
+            if before:
+                rec.add_arm(before[-1].key)
+                continue
+            # "the addition of bevacizumab in the NCT02521051 trial", "a new lorlatinib trial ... (NCT02927340)"
+            k = seg_index(i.start)
+            a, b = segs[k]
+            local = [m for m in arms if a <= m.start < b]
+            if local and len({m.key for m in local}) <= 2:
+                for m in local:
+                    rec.add_arm(m.key)
+            rec.phase = rec.phase or _phase(text[a:b])
+
+    # -- tables -----------------------------------------------------------------
+
+    def add_table_row(self, entities: Sequence[Mention], cues: Sequence[Mention]) -> None:
+        """One table row: its drug(s), dose, trial name, registry ids and line are tied."""
+        trials = [e for e in entities if e.label == "TRIAL"]
+        ids = [e for e in entities if e.label == "TRIAL_ID"]
+        if not trials and not ids:
+            return
+        name = trials[0].norm["name"] if trials else None
+        rec = self._get(name, ids[0].norm["id"] if ids else None)
+        for t in trials[:1]:
+            rec.mentions.append((t.start, t.end))
+        for i in ids:
+            rec.add_id(i.norm["id"])
+            rec.mentions.append((i.start, i.end))
+        drugs = [e for e in entities if e.label == "DRUG"]
+        for d in drugs:
+            rec.add_arm(d.key)
+        for dose in (e for e in entities if e.label == "DOSE"):
+            drug = drugs[0].key if drugs else None
+            if drug is None:
+                continue
+            entry = {"drug": drug, "amount": dose.norm.get("amount"), "unit": dose.norm.get("unit"),
+                     "frequency": dose.norm.get("frequency")}
+            if entry not in rec.doses:
+                rec.doses.append(entry)
+        lines = [c.norm["line"] for c in cues if c.label == "LINE"]
+        if lines and rec.line is None:
+            rec.line = lines[0]
+
+    def add_finding_arms(self, trial: str | None, arms: Iterable[str]) -> None:
+        if trial is None:
+            return
+        rec = self._find(trial, trial)
+        if rec is not None:
+            for a in arms:
+                rec.add_arm(a)
+
+    # -- look-ups for the assembler ---------------------------------------------
+
+    def name_of_id(self, rid: str) -> str | None:
+        rec = self._find(None, rid)
+        return rec.name if rec else None
+
+    def line_of(self, trial: str) -> str | None:
+        rec = self._find(trial, trial)
+        return rec.line if rec else None
+
+    def arms_of(self, trial: str) -> list[str]:
+        rec = self._find(trial, trial)
+        return list(rec.interventions) if rec else []
+
+    def ids_of(self, trial: str) -> list[str]:
+        rec = self._find(trial, trial)
+        return list(rec.registry_ids) if rec else []
+
+
+def table_rows(lines: Sequence[tuple[int, int]], entities: Sequence[Mention]) -> list[tuple[int, int]]:
+    """Group the lines of a flattened table into rows.
+
+    Text extracted from a PDF table puts each cell (or each line of a cell) on its own
+    line. A row starts at a line that holds only a drug name (the first column of a
+    trials table), and runs to the next such line.
+    """
+    starts = []
+    for k, (a, b) in enumerate(lines):
+        inside = [e for e in entities if a <= e.start and e.end <= b]
+        if len(inside) == 1 and inside[0].label in ("DRUG", "DRUG_CLASS") and inside[0].start == a and inside[0].end == b:
+            starts.append(k)
+    if not starts:
+        return []
+    rows = []
+    for n, k in enumerate(starts):
+        last = (starts[n + 1] - 1) if n + 1 < len(starts) else len(lines) - 1
+        rows.append((lines[k][0], lines[last][1]))
+    return rows
