@@ -332,7 +332,7 @@ class Assembler:
                 value = {"low": q.low, "high": q.high, "qualifier": q.qualifier or "=",
                          "unit": unit, "not_reached": bool(q.not_reached)}
                 measure = MEASURE[q.kind]
-                if q.kind == "DURATION" and endpoint in ("PFS", "OS", "DOR", "TTR", "IC-PFS", "IC-DOR", "IC-TTP", "IC-TTR") is False:
+                if q.kind == "DURATION" and endpoint not in ("PFS", "OS", "DOR", "TTR", "IC-PFS", "IC-DOR", "IC-TTP", "IC-TTR"):
                     measure = "median"
                 out.append(RawFinding(
                     endpoint=endpoint, endpoint_text=ep_text, measure=measure, value=value,

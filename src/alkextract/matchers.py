@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import bz2
 import functools
-import importlib.resources
+import importlib.util
 import pickle
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from .rules import Rule, RuleSet
@@ -93,8 +94,11 @@ def _norm_key(s: str) -> str:
 def _drug_dictionary() -> dict[str, Any]:
     """The pickled lexicon shipped inside drug-named-entity-recognition (read, not imported:
     importing that package sets up network look-ups we never use)."""
-    res = importlib.resources.files("drug_named_entity_recognition") / "drug_ner_dictionary.pkl.bz2"
-    with res.open("rb") as fh, bz2.open(fh, "rb") as bz:
+    spec = importlib.util.find_spec("drug_named_entity_recognition")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("drug-named-entity-recognition is not installed")
+    path = Path(list(spec.submodule_search_locations)[0]) / "drug_ner_dictionary.pkl.bz2"
+    with bz2.open(path, "rb") as bz:
         return pickle.load(bz)
 
 
