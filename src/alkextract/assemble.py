@@ -64,6 +64,8 @@ _ARM_AFTER = re.compile(
 _ARM_BEFORE = re.compile(r"(?:\(|,|:|;)?\s*$")
 _RESPECTIVELY = re.compile(r"^[^.;]{0,60}?\brespectively\b", re.I)
 _INTERACTION = re.compile(r"\binteraction\b", re.I)
+_OF_CASES = re.compile(r"^\s*of\s+(?:all\s+)?(?:cases|patients|those)\s+(?:of|with)\b", re.I)
+_VERSUS = re.compile(r"^\s*(?:versus|vs\.?|v\.?|than|compared\s+with|compared\s+to|or|and)\s+(?:the\s+|with\s+)?$", re.I)
 
 
 @dataclass
@@ -132,7 +134,8 @@ def _is_result_value(text: str, s: Sent, q: Quantity) -> bool:
     if q.kind == "PERCENTAGE":
         if _DESCRIPTOR.search(local) and not any(e.label == "ENDPOINT" and abs(e.start - q.start) < 60 for e in s.entities):
             return False
-        return bool(_OUTCOME.search(sentence) or any(e.label == "ENDPOINT" for e in s.entities))
+        return bool(_OUTCOME.search(sentence) or _BM_INCIDENCE.search(sentence)
+                    or any(e.label == "ENDPOINT" for e in s.entities))
     if q.kind == "DURATION":
         # a duration is a result when an outcome is named with it; follow-up and
         # treatment durations are entities but not findings (SPEC §4)
@@ -162,7 +165,10 @@ class Assembler:
 
     def __init__(self, text: str, sentences: Sequence[Sent], doc_trial: str | None,
                  trial_of_id: Callable[[str], str | None], trial_line: Callable[[str], str | None],
-                 trial_arms: Callable[[str], list[str]]) -> None:
+                 trial_arms: Callable[[str], list[str]], doc_arms: Sequence[str] = (),
+                 doc_line: str | None = None) -> None:
+        self.doc_arms = list(doc_arms)
+        self.doc_line = doc_line
         self.text = text
         self.sentences = list(sentences)
         self.doc_trial = doc_trial
@@ -188,13 +194,17 @@ class Assembler:
         window = text[max(s.start, q.start - 120): q.start]
         if q.kind == "PERCENTAGE" and _CSF.search(text[max(s.start, q.start - 60): min(s.end, q.end + 30)]):
             return "CSF-PENETRATION", None
+        # "in 45% of cases of isolated CNS progression": a population, not the outcome
+        after = [e for e in after if not _OF_CASES.match(text[q.end:e.start])]
         if before:
             e = before[-1]
         elif after:
             e = after[0]
         else:
             before_s = [e for e in eps if e.end <= q.start]
-            e = before_s[-1] if before_s else (eps[0] if eps else None)
+            e = before_s[-1] if before_s else None
+        if e is not None:
+            e = self._long_form(s, e)
         if e is None or (e.norm.get("code") == "OTHER" and q.kind == "PERCENTAGE"):
             if q.kind == "PERCENTAGE" and _BM_INCIDENCE.search(window) and (
                     _BM_CONTEXT.search(text[s.start:s.end]) or self._bm_context_before(s)):
@@ -202,6 +212,16 @@ class Assembler:
             if e is None:
                 return "OTHER", self._other_text(s, clause, q)
         return e.norm.get("code", "OTHER"), e.text
+
+    def _long_form(self, s: Sent, e: Mention) -> Mention:
+        """"intracranial overall response rates (ORR)": a value after the short form
+        takes the code of the long form it abbreviates here."""
+        if self.text[max(s.start, e.start - 2):e.start].endswith("(") and self.text[e.end:e.end + 1] == ")":
+            prev = [m for m in s.entities if m.label == "ENDPOINT" and m.end <= e.start - 1
+                    and not self.text[m.end:e.start - 1].strip()]
+            if prev:
+                return prev[-1]
+        return e
 
     def _bm_context_before(self, s: Sent) -> bool:
         prev = self._previous(s)
@@ -263,9 +283,9 @@ class Assembler:
         lines = [c.norm["line"] for c in s.cues if c.label == "LINE"]
         if lines:
             return lines[0]
-        if trial is not None:
+        if trial is not None and self.trial_line(trial):
             return self.trial_line(trial)
-        return None
+        return self.doc_line
 
     def _stats(self, s: Sent, q: Quantity, group: list[Quantity], next_start: int) -> tuple[dict | None, dict | None]:
         """CI and p value that follow the value (or its group) before the next value."""
@@ -354,6 +374,12 @@ class Assembler:
             before = _dedupe([a for a in arms if a.end <= first.start])
             if len(before) >= n:
                 return [([a.key], None) for a in before[-n:]]
+        # "lower with sunitinib than capecitabine (73 vs. 95%)", "(11 vs. 16%) ... with
+        # sunitinib versus capecitabine": a pair of values and a pair of arms
+        if n == 2:
+            pair = self._arm_pair(s, arms, first.start, clause)
+            if pair is not None:
+                return [([pair[0].key], None), ([pair[1].key], None)]
         for vi, q in enumerate(group):
             nxt = group[vi + 1].start if vi + 1 < n else next_start
             prv = group[vi - 1].end if vi else prev_end
@@ -385,6 +411,19 @@ class Assembler:
                 result[vi] = ([only[0].key], None)
         return result
 
+    def _arm_pair(self, s: Sent, arms: list[Mention], pos: int, clause: tuple[int, int]) -> tuple[Mention, Mention] | None:
+        """Two arms joined by versus/than/compared with: the nearest such pair before
+        ``pos`` in the clause, else the first one in the sentence after it."""
+        pairs = []
+        for a, b in zip(arms, arms[1:]):
+            if a.key != b.key and _VERSUS.match(self.text[a.end:b.start]):
+                pairs.append((a, b))
+        before = [p for p in pairs if p[1].end <= pos and p[0].start >= clause[0]]
+        if before:
+            return before[-1]
+        after = [p for p in pairs if p[0].start >= pos]
+        return after[0] if after else None
+
     def _hr_arms(self, s: Sent, q: Quantity, arms: list[Mention]) -> tuple[list[str], list[str] | None]:
         text = self.text
         inter = comp = None
@@ -405,7 +444,12 @@ class Assembler:
             if len(uniq) >= 2:
                 inter, comp = uniq[0], uniq[1]
             elif len(uniq) == 1:
-                inter = uniq[0]
+                only = uniq[0]
+                if _OVER.search(text[max(s.start, only.start - 25):only.start]):
+                    # "(HR 0.76 ...), compared with placebo": the control arm alone
+                    exp = [d for d in self.doc_arms if d != only.key]
+                    return (exp[:1], [only.key])
+                inter = only
         return ([inter.key] if inter else []), ([comp.key] if comp else None)
 
 

@@ -199,7 +199,11 @@ class EntityMatcher:
         site = "|".join(re.escape(w) for w in sorted(codes.get("site_words", []), key=len, reverse=True))
         stat = "|".join(re.escape(w) for w in sorted(codes.get("statistic_words", []), key=len, reverse=True))
         # words that may stand before an endpoint name inside its span, read right to left
-        self._prefix = re.compile(rf"(?:(?<![^\W_])(?P<w>{site}|{stat})(?:[^\S\n]+|-))$", re.I)
+        extra = "|".join(f"(?:{rx})" for rx in codes.get("prefix_regexes", []))
+        words = f"{site}|{stat}" + (f"|{extra}" if extra else "")
+        self._prefix = re.compile(rf"(?:(?<![^\W_])(?P<w>{words})(?:[^\S\n]+|-))$", re.I)
+        other = "|".join(re.escape(w) for w in codes.get("other_prefixes", []))
+        self._other_prefix = re.compile(rf"(?<![^\W_])(?:{other})$", re.I) if other else None
         self._site = re.compile(rf"^(?:{site})$", re.I)
         self.stop_acronyms = {w.upper() for w in ruleset.settings["acronym_stoplist.yaml"].get("words", [])}
         self.trial_names = [r.id for r in ruleset.by_label("TRIAL")]
@@ -222,6 +226,10 @@ class EntityMatcher:
             s = m.start()
         base = rule.id
         code = self.endpoint_code(base, has_site)
+        if self._other_prefix is not None:
+            m = self._other_prefix.search(text, max(0, s - 12), s)
+            if m:  # "extra-CNS progression": another outcome
+                s, code = m.start(), "OTHER"
         return Mention("ENDPOINT", s, e, text[s:e], {"code": code, "base": base}, "lexicon")
 
     # -- trials -------------------------------------------------------------------
@@ -259,7 +267,10 @@ class EntityMatcher:
         for s, e, rule in self.phrases["ENDPOINT"].finditer(text):
             found.append(self._endpoint(text, s, e, rule))
         found.extend(self._unseen_trials(text))
-        entities = resolve_overlaps(found)
+        # an acronym the text defines as something else ("EGFR-mutated (EGFRm)") is no trial
+        defined = {short for short, long in abbreviations if not _TRIAL_WORD.search(long)}
+        found = [m for m in found if not (m.label == "TRIAL" and m.origin == "rule" and m.text in defined)]
+        entities = _join_slashed_trials(text, resolve_overlaps(found))
         entities = self._add_abbreviations(text, entities, abbreviations)
         cues = [self._make(label, text, s, e, rule)
                 for label in ("POPULATION", "LINE") for s, e, rule in self.phrases[label].finditer(text)]
@@ -329,6 +340,20 @@ class EntityMatcher:
         for s, e, rule in self.phrases["ENDPOINT"].finditer(text):
             found.append(self._endpoint(text, s, e, rule))
         return resolve_overlaps(found), []
+
+
+def _join_slashed_trials(text: str, mentions: list[Mention]) -> list[Mention]:
+    """"NEJ005/TCOG0902": two group names of one trial, joined by a slash, are one name."""
+    out: list[Mention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.label == "TRIAL" and m.label == "TRIAL"
+                and text[prev.end:m.start] == "/"):
+            name = f"{prev.norm['name']}/{m.norm['name']}"
+            out[-1] = Mention("TRIAL", prev.start, m.end, text[prev.start:m.end], {"name": name}, prev.origin)
+            continue
+        out.append(m)
+    return out
 
 
 def resolve_overlaps(mentions: Iterable[Mention]) -> list[Mention]:

@@ -231,12 +231,17 @@ class FindingsComponent:
             if s.kind in ("prose", "caption", "heading"):
                 builder.add_sentence(s.start, s.end, s.entities, s.cues)
         doc_trial = _document_trial(text, sents, builder)
+        title = _title(text, sents)
+        doc_arms = [e.key for e in (title.entities if title else []) if e.label == "DRUG"]
+        doc_lines = [c.norm["line"] for c in (title.cues if title else []) if c.label == "LINE"]
         assembler = Assembler(
             text, sents,
             doc_trial=doc_trial.name if doc_trial else None,
             trial_of_id=builder.name_of_id,
             trial_line=builder.line_of,
             trial_arms=builder.arms_of,
+            doc_arms=list(dict.fromkeys(doc_arms)),
+            doc_line=doc_lines[0] if doc_lines else None,
         )
         raw = assembler.findings()
         for f in raw:
@@ -317,15 +322,22 @@ _TITLE_SECTION = re.compile(r"^\s*TITLE\s*:?\s*$")
 _REGISTRATION = re.compile(r"\b(?:this (?:study|trial) (?:is|was) registered|registered|registration|registry)\b", re.I)
 
 
+def _title(text: str, sents: list[Sent]) -> Sent | None:
+    """The document's title: the sentence after a ``TITLE:`` marker, else a heading-like
+    first sentence (no final period)."""
+    for i, s in enumerate(sents):
+        if s.kind == "section" and _TITLE_SECTION.match(text[s.start:s.end]) and i + 1 < len(sents):
+            return sents[i + 1]
+    if sents and sents[0].kind in ("heading", "prose") and not text[sents[0].start:sents[0].end].rstrip().endswith("."):
+        return sents[0]
+    return None
+
+
 def _document_trial(text: str, sents: list[Sent], builder: TrialBuilder) -> TrialRecord | None:
     """The trial a whole document is about: the one its title names, else the only one
     it names, when the document is abstract-sized; a registry id in a registration
     statement belongs to it."""
-    title = None
-    for i, s in enumerate(sents):
-        if s.kind == "section" and _TITLE_SECTION.match(text[s.start:s.end]) and i + 1 < len(sents):
-            title = sents[i + 1]
-            break
+    title = _title(text, sents)
     names: list[str] = []
     if title is not None:
         names = [e.norm["name"] for e in title.entities if e.label == "TRIAL"]

@@ -112,8 +112,9 @@ def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 _TERMINAL = re.compile(r"[.?!:]['’”)\]]*$")
 _CAPTION = re.compile(r"^\s*(?:Figure|Fig\.|Table|Box|Supplementary Table)\s*[A-Z]?\d+[A-Za-z]?\s*[.:|]")
 _TABLE_CAPTION = re.compile(r"^\s*(?:Supplementary )?Table\s*[A-Z]?\d+[A-Za-z]?\s*[.:|]")
-#: "ALK = anaplastic lymphoma kinase; NR = not reached; ..." — an abbreviation legend.
-_LEGEND_ITEM = re.compile(r"(?:^|;)\s*[^\s=;]{1,20}(?: [^\s=;]{1,12})? = [^=;]+")
+#: "ALK = anaplastic lymphoma kinase; NR = not reached; ..." — an abbreviation legend:
+#: short forms defined in words, one after another. "P = 0.001" is not an item.
+_LEGEND_ITEM = re.compile(r"(?:^|;)\s*[A-Za-z][\w+/-]{0,15}(?: [\w+/-]{1,12})? = [A-Za-z][^=;]*")
 #: "ABSTRACT.RESULTS:", "TITLE:", "BODY.INTRODUCTION:", "Background:", "METHODS"
 _SECTION = re.compile(r"^\s*(?:[A-Z][A-Z .&/-]{2,60}:?|[A-Z][a-z]+(?: [a-z]+){0,3}:)\s*$")
 _FUNCTION_WORDS = {
@@ -126,7 +127,9 @@ _HEADING_MAX = 160
 
 
 def _is_legend(line: str) -> bool:
-    return len(_LEGEND_ITEM.findall(line)) >= 2 or (line.count(" = ") >= 1 and line.count(";") >= 1)
+    items = _LEGEND_ITEM.findall(line)
+    covered = sum(len(i) for i in items)
+    return len(items) >= 2 and covered >= 0.6 * len(line.strip())
 
 
 @dataclass
@@ -205,7 +208,10 @@ def _classify(lines: list[_Line], hard_wrapped: bool) -> tuple[list[str], list[s
         s = lines[i].stripped
         if _is_legend(s):
             kinds[i] = "legend"
-            brk(i - 1)
+            if i == 0 or kinds[i - 1] != "legend":
+                brk(i - 1)
+            elif i - 1 < len(joins):
+                joins[i - 1] = "space"  # one legend wrapped over several lines
             brk(i)
             in_table = False
             sentence_start = True
@@ -230,8 +236,12 @@ def _classify(lines: list[_Line], hard_wrapped: bool) -> tuple[list[str], list[s
                 in_table = False  # prose resumes
             else:
                 kinds[i] = "table"
-                brk(i - 1)
-                brk(i)
+                if not (i > 0 and kinds[i - 1] == "table" and joins[i - 1] == "hyphen"):
+                    brk(i - 1)
+                if s.endswith("-") and not s.endswith(" -") and i < n - 1:
+                    joins[i] = "hyphen"  # "post-second-" / "generation ALKi": one cell
+                else:
+                    brk(i)
                 i += 1
                 continue
         if _SECTION.match(s) and (len(s) < 70):

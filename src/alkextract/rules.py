@@ -33,7 +33,7 @@ RULE_FILES = {
 RULE_KEYS = {"label", "pattern", "regex", "case", "id", "norm", "source", "note"}
 YAML_FILES = {
     "drug_stoplist.yaml": {"variants", "drop_mesh_prefixes_without_drugbank", "min_length"},
-    "endpoint_codes.yaml": {"site_words", "site_codes", "statistic_words", "spec_codes"},
+    "endpoint_codes.yaml": {"site_words", "site_codes", "statistic_words", "spec_codes", "prefix_regexes", "other_prefixes"},
     "acronym_stoplist.yaml": {"words"},
 }
 
@@ -108,7 +108,9 @@ def _parse_rule(obj: Any, path: Path, lineno: int, allowed: set[str]) -> Rule:
     norm = obj.get("norm", {})
     if not isinstance(norm, dict):
         raise PatternError(path, lineno, "'norm' must be an object")
-    default_case = "sensitive" if has_r or any(c.isupper() for c in text) else "insensitive"
+    # An acronym written in capitals ("ALEX", "OS", "TKI") must match in capitals; any
+    # phrase with a lower-case letter matches in any case ("Next-generation ALK inhibitors").
+    default_case = "sensitive" if has_r or not any(c.islower() for c in text) else "insensitive"
     case = obj.get("case", default_case)
     if case not in ("sensitive", "insensitive"):
         raise PatternError(path, lineno, "'case' must be 'sensitive' or 'insensitive'")
