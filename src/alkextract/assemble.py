@@ -38,7 +38,11 @@ ARM_LABELS = {"DRUG", "DRUG_CLASS", "THERAPY"}
 UNITS = {"days", "weeks", "months", "years"}
 
 # Words that join two values of one comparison: "9% versus 19%", "2.8 vs. 4.2 months".
-_JOIN = re.compile(r"^[\s,;]*(?:\[[^\]]{0,40}\]\s*)?(?:\([^)]{0,40}\)\s*)?(?:,\s*)?(?:versus|vs\.?|v\.?|and|or|compared with|compared to|to)\s*(?:(?:the\s+)?[\w-]+\s*,\s*)?$", re.I)
+_JOIN = re.compile(
+    r"^[\s,;]*(?:\[[^\]]{0,40}\]\s*)?(?:\([^)]{0,60}\)\s*)?"
+    # "12.1 months (...) for axitinib and 4.9 months": a short arm phrase before the join
+    r"(?:(?:for|in|with|on|under)\s+(?:the\s+)?[\w–-]+(?:\s+[\w–-]+){0,3}\s*)?"
+    r"(?:,\s*)?(?:versus|vs\.?|v\.?|and|or|compared with|compared to|to)\s*(?:(?:the\s+)?[\w-]+\s*,\s*)?$", re.I)
 # An outcome in sight: words that make a bare percentage a result.
 _OUTCOME = re.compile(
     r"\b(?:incidence|prevalen|rates?\b|respon|progress|relaps|recurr|surviv|death|died|adverse|toxicit|"
@@ -59,13 +63,25 @@ _CSF = re.compile(r"\b(?:CSF|cerebrospinal fluid)\b[^.;]{0,40}\bconcentrations?\
 _FAVOUR = re.compile(r"\b(?:in\s+favou?r\s+of|favou?ring|favou?rs?)\s*$", re.I)
 _OVER = re.compile(r"\b(?:over|versus|vs\.?|v\.?|compared\s+with|compared\s+to|than|relative\s+to)\s*(?:the\s+)?$", re.I)
 _ARM_AFTER = re.compile(
-    r"^\s*[)\],]?\s*(?:of\s+(?:patients|cases|the\s+patients)\s+)?(?:\w+\s+){0,1}?(?:with|under|for|on|receiving|treated\s+with|in\s+the|in)\s+(?:the\s+)?(?:first-line\s+|second-line\s+)?$",
+    r"^\s*[)\],]?\s*(?:\([^()]{0,80}\)\s*)?(?:of\s+(?:patients|cases|the\s+patients)\s+)?(?:\w+\s+){0,1}?"
+    r"(?:with|under|for|on|receiving|treated\s+with|in\s+the|in)\s+(?:the\s+)?(?:first-line\s+|second-line\s+)?$",
     re.I)
+# "dysphonia (68%), hypertension (64%) and diarrhea (56%) for axitinib": a list of values
+# that one arm phrase closes
+_FOR_ARM = re.compile(r"\b(?:for|with|under|in)\s+(?:the\s+)?(?:first-line\s+)?$", re.I)
+# a comparison word ends a value's own window: what follows belongs to the other side
+_COMPARE = re.compile(r"\b(?:than|versus|vs\.?|compared\s+(?:with|to))\b", re.I)
+# "of these patients 30% had ...": the clause speaks of the previous value's patients
+_ANAPHORA = re.compile(r"^\W*(?:of|among|in)\s+(?:these|them|those)\b", re.I)
+# an arm named as history, not as the arm of a value: "under prior ALKi", "after crizotinib"
+_HISTORY = re.compile(r"\b(?:prior|previous|after|following|post-?)\s*$", re.I)
+# an apposition: "Crizotinib, the first approved ALKi, has"; "the third-generation ALKi, lorlatinib"
+_APPOSITION_AFTER = re.compile(r"^,\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}$", re.I)
 _ARM_BEFORE = re.compile(r"(?:\(|,|:|;)?\s*$")
 _RESPECTIVELY = re.compile(r"^[^.;]{0,60}?\brespectively\b", re.I)
 _INTERACTION = re.compile(r"\binteraction\b", re.I)
 _OF_CASES = re.compile(r"^\s*of\s+(?:all\s+)?(?:cases|patients|those)\s+(?:of|with)\b", re.I)
-_VERSUS = re.compile(r"^\s*(?:versus|vs\.?|v\.?|than|compared\s+with|compared\s+to|or|and)\s+(?:the\s+|with\s+)?$", re.I)
+_VERSUS = re.compile(r"(?:^\s*(?:or|and)|\b(?:versus|vs\.?|v\.?|than|compared\s+with|compared\s+to|in\s+comparison\s+with|over))\s+(?:the\s+|with\s+)?$", re.I)
 
 
 @dataclass
@@ -169,6 +185,8 @@ class Assembler:
                  doc_line: str | None = None) -> None:
         self.doc_arms = list(doc_arms)
         self.doc_line = doc_line
+        #: the title's comparison ("sunitinib versus capecitabine"), if any
+        self.doc_pair: tuple[str, str] | None = None
         self.text = text
         self.sentences = list(sentences)
         self.doc_trial = doc_trial
@@ -179,10 +197,24 @@ class Assembler:
     # -- the pieces ---------------------------------------------------------------
 
     def _arms(self, s: Sent) -> list[Mention]:
-        """Arm mentions of a sentence, less those inside a population/line cue."""
+        """Arm mentions of a sentence, less those inside a population/line cue, those
+        named as history ("under prior ALKi") and a class in apposition to a drug."""
+        text = self.text
         blocked = [c for c in s.cues if c.label == "POPULATION" or c.norm.get("line") == "later-line"]
-        return [e for e in s.entities if e.label in ARM_LABELS
-                and not any(c.start <= e.start and e.end <= c.end for c in blocked)]
+        arms = [e for e in s.entities if e.label in ARM_LABELS
+                and not any(c.start <= e.start and e.end <= c.end for c in blocked)
+                and not _HISTORY.search(text[max(s.start, e.start - 12):e.start])]
+        out = []
+        for i, a in enumerate(arms):
+            if a.label == "DRUG_CLASS":
+                prev = arms[i - 1] if i else None
+                nxt = arms[i + 1] if i + 1 < len(arms) else None
+                if prev is not None and prev.label == "DRUG" and _APPOSITION_AFTER.match(text[prev.end:a.start]):
+                    continue
+                if nxt is not None and nxt.label == "DRUG" and re.fullmatch(r",\s*", text[a.end:nxt.start]):
+                    continue
+            out.append(a)
+        return out
 
     def _endpoint(self, s: Sent, clause: tuple[int, int], q: Quantity) -> tuple[str, str | None]:
         eps = [e for e in s.entities if e.label == "ENDPOINT"]
@@ -254,37 +286,70 @@ class Assembler:
 
         got = from_sentence(s)
         if got is None:
-            prev = self._previous(s)
+            # "Similar results were found with brigatinib in the first-line ALTA-1L trial.
+            # CNS progression ... was lower with brigatinib compared with crizotinib (9% ..."
             own_arms = {m.key for m in self._arms(s)}
-            if prev is not None:
+            prev = self._previous(s)
+            for _ in range(2):
+                if prev is None:
+                    break
                 cand = from_sentence(prev)
-                if cand is not None and cand[0] is not None:
-                    arms = set(self.trial_arms(cand[0]))
-                    if not own_arms or own_arms <= arms:
-                        got = cand
+                if cand is not None:
+                    if cand[0] is not None:
+                        arms = set(self.trial_arms(cand[0]))
+                        if not own_arms or own_arms & arms:
+                            got = cand
+                    break
+                if {m.key for m in self._arms(prev)} - set(own_arms):
+                    break  # the paragraph has moved on to other arms
+                prev = self._previous(prev)
         if got is None and self.doc_trial is not None:
             got = (self.doc_trial, [])
         return got if got is not None else (None, [])
 
-    def _population(self, s: Sent, clause: tuple[int, int], group: list[Quantity],
-                    prev_end: int, next_start: int) -> list[str]:
+    def _window_cues(self, cues: list[Mention], group: list[Quantity], vi: int, clause: tuple[int, int],
+                     prev_end: int, next_start: int, first_value: int) -> list[Mention]:
+        """The cues of one value: right after it (up to the next value or a comparison
+        word), else right before it (back to the previous value), else after its group,
+        else before the sentence's first value ("After failing two ALKi, ... 53% ...")."""
+        text = self.text
         a, b = clause
+        q = group[vi]
+
+        def until_compare(start: int, end: int) -> int:
+            m = _COMPARE.search(text, start, end)
+            return m.start() if m else end
+
+        nxt = group[vi + 1].start if vi + 1 < len(group) else min(b, next_start)
+        end = until_compare(q.end, nxt)
+        own = [c for c in cues if c.start >= q.end and c.end <= end]
+        if not own:
+            prv = group[vi - 1].end if vi else max(a, prev_end)
+            own = [c for c in cues if c.start >= prv and c.end <= q.start]
+        if not own:
+            end = until_compare(group[-1].end, min(b, next_start))
+            own = [c for c in cues if c.start >= group[-1].end and c.end <= end]
+        if not own:
+            own = [c for c in cues if c.end <= first_value]
+        return own
+
+    def _population(self, s: Sent, *window: Any) -> list[str]:
         cues = [c for c in s.cues if c.label == "POPULATION"]
-        after = [c for c in cues if c.start >= group[-1].end and c.end <= min(b, next_start)]
-        if not after:
-            after = [c for c in cues if c.start >= max(a, prev_end) and c.end <= group[0].start]
         tags: list[str] = []
-        for c in after:
+        for c in self._window_cues(cues, *window):
             if c.norm["tag"] not in tags:
                 tags.append(c.norm["tag"])
         return tags
 
-    def _line(self, s: Sent, trial: str | None) -> str | None:
-        lines = [c.norm["line"] for c in s.cues if c.label == "LINE"]
-        if lines:
-            return lines[0]
+    def _line(self, s: Sent, trial: str | None, *window: Any) -> str | None:
+        cues = [c for c in s.cues if c.label == "LINE"]
+        own = self._window_cues(cues, *window)
+        if own:
+            return own[0].norm["line"]
         if trial is not None and self.trial_line(trial):
             return self.trial_line(trial)
+        if cues and all(c.norm["line"] == cues[0].norm["line"] for c in cues):
+            return cues[0].norm["line"]
         return self.doc_line
 
     def _stats(self, s: Sent, q: Quantity, group: list[Quantity], next_start: int) -> tuple[dict | None, dict | None]:
@@ -324,15 +389,17 @@ class Assembler:
         arms = self._arms(s)
         hr_groups = [g for g in groups if g[0].kind in ("HAZARD_RATIO", "ODDS_RATIO")]
         timepoints = [q for q in s.quantities if q.kind == "TIMEPOINT"]
-        out = []
+        out: list[RawFinding] = []
         claimed: dict[int, Mention] = {}
+        first_value = groups[0][0].start
         for gi, group in enumerate(groups):
             prev_end = groups[gi - 1][-1].end if gi else s.start
             next_start = groups[gi + 1][0].start if gi + 1 < len(groups) else s.end
             clause = _clause_of(clauses, group[0].start)
-            population = self._population(s, clause, group, prev_end, next_start)
             assigned = self._assign_arms(s, clause, group, arms, prev_end, next_start, claimed)
             for vi, q in enumerate(group):
+                window = (group, vi, clause, prev_end, next_start, first_value)
+                population = self._population(s, *window)
                 endpoint, ep_text = self._endpoint(s, clause, q)
                 trial, reg = self._trial(s, q)
                 ci, p = self._stats(s, q, group, next_start)
@@ -341,6 +408,14 @@ class Assembler:
                     arms_t = self.trial_arms(trial)
                     if len(arms_t) >= 2:
                         intervention, comparator = [arms_t[0]], [arms_t[1]]
+                if not intervention and trial and q.kind not in ("HAZARD_RATIO", "ODDS_RATIO"):
+                    arms_t = self.trial_arms(trial)
+                    if len(arms_t) == 1:  # a single-arm study: its drug
+                        intervention = list(arms_t)
+                # "... in 31% of patients; of these patients 30% had ...": same patients
+                if out and _ANAPHORA.match(text[clause[0]:q.start]):
+                    intervention = intervention or list(out[-1].intervention)
+                    population = population or list(out[-1].population)
                 tp = None
                 for t in timepoints:
                     if _clause_of(clauses, t.start) == clause:
@@ -358,73 +433,93 @@ class Assembler:
                     endpoint=endpoint, endpoint_text=ep_text, measure=measure, value=value,
                     span=(q.start, q.end), sentence=(s.start, s.end), ci=ci, p_value=p,
                     intervention=intervention, comparator=comparator, trial=trial, registry_ids=reg,
-                    population=population, line=self._line(s, trial), timepoint=tp))
+                    population=population, line=self._line(s, trial, *window), timepoint=tp))
         return out
 
     def _assign_arms(self, s: Sent, clause: tuple[int, int], group: list[Quantity], arms: list[Mention],
                      prev_end: int, next_start: int, claimed: dict[int, Mention]) -> list[tuple[list[str], list[str] | None]]:
+        """The arm of each value of a group (comparator None: an arm's own value)."""
         text = self.text
         n = len(group)
-        result: list[tuple[list[str], list[str] | None]] = [([], None)] * n
         first = group[0]
         if first.kind in ("HAZARD_RATIO", "ODDS_RATIO"):
             return [self._hr_arms(s, q, arms) for q in group]
-        # "X versus Y (a% versus b%, respectively)": the arms named before, in order
-        if n >= 2 and _RESPECTIVELY.match(text[group[-1].end:s.end]):
-            before = _dedupe([a for a in arms if a.end <= first.start])
-            if len(before) >= n:
-                return [([a.key], None) for a in before[-n:]]
-        # "lower with sunitinib than capecitabine (73 vs. 95%)", "(11 vs. 16%) ... with
-        # sunitinib versus capecitabine": a pair of values and a pair of arms
-        if n == 2:
-            pair = self._arm_pair(s, arms, first.start, clause)
-            if pair is not None:
-                return [([pair[0].key], None), ([pair[1].key], None)]
+        found: list[Mention | None] = [None] * n
+        # 1. an arm written next to its value: "12% with alectinib", "(erlotinib, 3·7 months"
         for vi, q in enumerate(group):
             nxt = group[vi + 1].start if vi + 1 < n else next_start
             prv = group[vi - 1].end if vi else prev_end
-            # "12% with alectinib", "52.0% for axitinib"
-            after = [a for a in arms if a.start >= q.end and a.start < nxt and _ARM_AFTER.match(text[q.end:a.start])]
+            after = [a for a in arms if q.end <= a.start < nxt and _ARM_AFTER.match(text[q.end:a.start])]
             if after:
-                result[vi] = ([after[0].key], None)
-                claimed[id(after[0])] = after[0]
+                found[vi] = after[0]
                 continue
-            # "(erlotinib, 3·7 months", "sunitinib: 37%"
-            before = [a for a in arms if a.end <= q.start and a.end >= prv and
-                      re.fullmatch(r"\s*[,:(]?\s*(?:median\s+)?(?:of\s+)?", text[a.end:q.start])]
+            before = [a for a in arms if prv <= a.end <= q.start and
+                      re.fullmatch(r"\s*[,:]\s*(?:median\s+)?", text[a.end:q.start])]
             if before:
-                result[vi] = ([before[-1].key], None)
+                found[vi] = before[-1]
+        for a in found:
+            if a is not None:
+                claimed[id(a)] = a
+        if all(a is not None for a in found):
+            return [([a.key], None) for a in found if a is not None]
+        # 2. a comparison: "X versus Y (a% versus b%, respectively)", "lower with X than
+        #    Y (73 vs. 95%)", "... (11 vs. 16%) ... with X versus Y", the title's X versus Y
+        if n >= 2 and not any(found):
+            if _RESPECTIVELY.match(text[group[-1].end:s.end]):
+                before = _dedupe([a for a in arms if a.end <= first.start])
+                if len(before) >= n:
+                    return [([a.key], None) for a in before[-n:]]
+            if n == 2:
+                pair = self._arm_pair(arms, first.start, clause)
+                if pair is not None:
+                    return [([pair[0].key], None), ([pair[1].key], None)]
+                if not arms and self.doc_pair is not None:
+                    return [([self.doc_pair[0]], None), ([self.doc_pair[1]], None)]
+        result: list[tuple[list[str], list[str] | None]] = []
+        for vi, q in enumerate(group):
+            if found[vi] is not None:
+                result.append(([found[vi].key], None))  # type: ignore[union-attr]
                 continue
-            # "X versus Y (a% versus b%)" without "respectively"
-            if n >= 2:
-                pre = _dedupe([a for a in arms if a.end <= first.start and a.start >= clause[0]])
-                if len(pre) == n:
-                    result[vi] = ([pre[vi].key], None)
-                    continue
-            # the nearest arm before the value in its clause, not claimed by another value
+            # 3. a list of values closed by one arm phrase: "... and diarrhea (56%) for axitinib"
+            later = [a for a in arms if a.start >= q.end and a.end <= clause[1]]
+            if later and _FOR_ARM.search(text[max(q.end, later[0].start - 20):later[0].start]):
+                result.append(([later[0].key], None))
+                continue
+            # 4. the nearest arm before the value in its clause; when that arm is the
+            #    control of an "X versus Y" the sentence is about, the value is X's
             cands = [a for a in arms if clause[0] <= a.start and a.end <= q.start and id(a) not in claimed]
             if cands:
-                result[vi] = ([cands[-1].key], None)
+                pick = cands[-1]
+                pair = self._arm_pair(arms, q.start, clause)
+                if n == 1 and pair is not None and pick is pair[1]:
+                    pick = pair[0]
+                result.append(([pick.key], None))
                 continue
             only = _dedupe(arms)
             if len(only) == 1 and n == 1:
-                result[vi] = ([only[0].key], None)
+                result.append(([only[0].key], None))
+                continue
+            result.append(([], None))
         return result
 
-    def _arm_pair(self, s: Sent, arms: list[Mention], pos: int, clause: tuple[int, int]) -> tuple[Mention, Mention] | None:
+    def _arm_pair(self, arms: list[Mention], pos: int, clause: tuple[int, int]) -> tuple[Mention, Mention] | None:
         """Two arms joined by versus/than/compared with: the nearest such pair before
-        ``pos`` in the clause, else the first one in the sentence after it."""
+        ``pos`` (its clause first), else the first one after it."""
         pairs = []
         for a, b in zip(arms, arms[1:]):
-            if a.key != b.key and _VERSUS.match(self.text[a.end:b.start]):
+            between = self.text[a.end:b.start]
+            if a.key != b.key and len(between) <= 160 and not re.search(r"[.;]\s", between) and _VERSUS.search(between):
                 pairs.append((a, b))
-        before = [p for p in pairs if p[1].end <= pos and p[0].start >= clause[0]]
-        if before:
-            return before[-1]
+        before = [p for p in pairs if p[1].end <= pos]
+        in_clause = [p for p in before if p[0].start >= clause[0]]
+        if in_clause or before:
+            return (in_clause or before)[-1]
         after = [p for p in pairs if p[0].start >= pos]
         return after[0] if after else None
 
     def _hr_arms(self, s: Sent, q: Quantity, arms: list[Mention]) -> tuple[list[str], list[str] | None]:
+        """An HR's experimental arm and comparator: "in favour of X", "favouring X over
+        Y", "X versus Y", "..., compared with Y", else the title's comparison."""
         text = self.text
         inter = comp = None
         for a in arms:
@@ -439,18 +534,29 @@ class Assembler:
             if comp is None:
                 others = [a for a in _dedupe(arms) if a.key != inter.key]
                 comp = others[0] if len(others) == 1 else None
-        else:
-            uniq = _dedupe(arms)
-            if len(uniq) >= 2:
-                inter, comp = uniq[0], uniq[1]
-            elif len(uniq) == 1:
-                only = uniq[0]
-                if _OVER.search(text[max(s.start, only.start - 25):only.start]):
-                    # "(HR 0.76 ...), compared with placebo": the control arm alone
-                    exp = [d for d in self.doc_arms if d != only.key]
-                    return (exp[:1], [only.key])
-                inter = only
-        return ([inter.key] if inter else []), ([comp.key] if comp else None)
+            return [inter.key], ([comp.key] if comp else self._doc_other(inter.key))
+        pair = self._arm_pair(arms, q.start, (s.start, s.end))
+        if pair is not None:
+            return [pair[0].key], [pair[1].key]
+        uniq = _dedupe(arms)
+        if len(uniq) == 1:
+            only = uniq[0]
+            if _OVER.search(text[max(s.start, only.start - 25):only.start]):
+                # "(HR 0.76 ...), compared with placebo": the control arm alone
+                exp = [d for d in self.doc_arms if d != only.key]
+                return exp[:1], [only.key]
+            return [only.key], self._doc_other(only.key)
+        if not uniq and self.doc_pair is not None:
+            return [self.doc_pair[0]], [self.doc_pair[1]]
+        if len(uniq) >= 2:
+            return [uniq[0].key], [uniq[1].key]
+        return [], None
+
+    def _doc_other(self, arm: str) -> list[str] | None:
+        """The other arm of the title's comparison, when ``arm`` is one of its two."""
+        if self.doc_pair is not None and arm in self.doc_pair:
+            return [self.doc_pair[1] if arm == self.doc_pair[0] else self.doc_pair[0]]
+        return None
 
 
 def _dedupe(mentions: list[Mention]) -> list[Mention]:

@@ -243,6 +243,10 @@ class FindingsComponent:
             doc_arms=list(dict.fromkeys(doc_arms)),
             doc_line=doc_lines[0] if doc_lines else None,
         )
+        if title is not None:
+            pair = assembler._arm_pair(assembler._arms(title), title.end, (title.start, title.end))
+            if pair is not None:
+                assembler.doc_pair = (pair[0].key, pair[1].key)
         raw = assembler.findings()
         for f in raw:
             if f.trial is not None:
