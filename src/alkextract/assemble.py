@@ -74,6 +74,8 @@ _COMPARE = re.compile(r"\b(?:than|versus|vs\.?|compared\s+(?:with|to))\b", re.I)
 # "of these patients 30% had ...": the clause speaks of the previous value's patients
 _ANAPHORA = re.compile(r"^\W*(?:of|among|in)\s+(?:these|them|those)\b", re.I)
 # an arm named as history, not as the arm of a value: "under prior ALKi", "after crizotinib"
+#: a title's comparison also reads "X to Y" ("Comparison of Osimertinib to Chemotherapy")
+TITLE_VERSUS = re.compile(r"\b(?:versus|vs\.?|v\.?|compared\s+with|compared\s+to|to|or|and)\s+(?:the\s+)?$", re.I)
 _HISTORY = re.compile(r"\b(?:prior|previous|after|following|post-?)\s*$", re.I)
 # an apposition: "Crizotinib, the first approved ALKi, has"; "the third-generation ALKi, lorlatinib"
 _APPOSITION_AFTER = re.compile(r"^,\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}$", re.I)
@@ -348,8 +350,6 @@ class Assembler:
             return own[0].norm["line"]
         if trial is not None and self.trial_line(trial):
             return self.trial_line(trial)
-        if cues and all(c.norm["line"] == cues[0].norm["line"] for c in cues):
-            return cues[0].norm["line"]
         return self.doc_line
 
     def _stats(self, s: Sent, q: Quantity, group: list[Quantity], next_start: int) -> tuple[dict | None, dict | None]:
@@ -482,7 +482,8 @@ class Assembler:
                 continue
             # 3. a list of values closed by one arm phrase: "... and diarrhea (56%) for axitinib"
             later = [a for a in arms if a.start >= q.end and a.end <= clause[1]]
-            if later and _FOR_ARM.search(text[max(q.end, later[0].start - 20):later[0].start]):
+            if (later and _FOR_ARM.search(text[max(q.end, later[0].start - 20):later[0].start])
+                    and not _COMPARE.search(text, q.end, later[0].start)):
                 result.append(([later[0].key], None))
                 continue
             # 4. the nearest arm before the value in its clause; when that arm is the
@@ -502,13 +503,14 @@ class Assembler:
             result.append(([], None))
         return result
 
-    def _arm_pair(self, arms: list[Mention], pos: int, clause: tuple[int, int]) -> tuple[Mention, Mention] | None:
+    def _arm_pair(self, arms: list[Mention], pos: int, clause: tuple[int, int],
+                  joiner: re.Pattern[str] = _VERSUS) -> tuple[Mention, Mention] | None:
         """Two arms joined by versus/than/compared with: the nearest such pair before
         ``pos`` (its clause first), else the first one after it."""
         pairs = []
         for a, b in zip(arms, arms[1:]):
             between = self.text[a.end:b.start]
-            if a.key != b.key and len(between) <= 160 and not re.search(r"[.;]\s", between) and _VERSUS.search(between):
+            if a.key != b.key and len(between) <= 160 and not re.search(r"[.;]\s", between) and joiner.search(between):
                 pairs.append((a, b))
         before = [p for p in pairs if p[1].end <= pos]
         in_clause = [p for p in before if p[0].start >= clause[0]]

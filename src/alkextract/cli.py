@@ -59,3 +59,60 @@ def schema() -> None:
 
 # `evaluate` lives in alkextract/evaluate.py and `batch` in alkextract/batch.py;
 # their commands are registered below, each a thin wrapper.
+
+
+@app.command()
+def batch(
+    inputs: list[str] = typer.Argument(..., help="Files, folders (searched recursively) and glob patterns of .txt, .md, .pdf."),
+    outdir: Path = typer.Option(..., "-o", "--outdir", help="Folder for DOC_ID.json, findings.jsonl/.csv and manifest.jsonl."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1, help="Parallel processes (default: the usable cores)."),
+    fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop at the first document that fails."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar: one line per failure and a one-line summary."),
+    force: bool = typer.Option(False, "--force", help="Extract again even where a complete result for the same bytes exists."),
+    max_bytes: str = typer.Option("10M", "--max-bytes", help="Refuse text files larger than this (e.g. 500k, 10M, 1G; 0 = no limit)."),
+    extractor: Optional[str] = typer.Option(None, "--extractor", hidden=True, help="module:function replacing alkextract.extract (tests, plugins)."),
+) -> None:
+    """Extract many documents; resumable, parallel, one bad document never stops the batch."""
+    from .batch import BatchReporter, parse_size, run_batch
+
+    try:
+        limit = parse_size(max_bytes)
+    except ValueError as exc:
+        fail(str(exc), code=2)
+    reporter = BatchReporter(quiet=quiet)
+    try:
+        with reporter:
+            summary = run_batch(
+                inputs, outdir, workers=workers, fail_fast=fail_fast, resume=not force,
+                max_bytes=limit or None, extract=extractor,
+                on_start=reporter.start, progress=reporter.advance,
+            )
+    except AlkextractError as exc:
+        fail(str(exc))
+    reporter.summary(summary)
+    raise typer.Exit(summary.exit_code)
+
+
+@app.command()
+def evaluate(
+    gold: Path = typer.Option(Path("gold"), "--gold", help="Folder of gold results (*.json); source paths are relative to its parent."),
+    pred: Optional[Path] = typer.Option(None, "--pred", help="Folder of predicted results (*.json). Default: extract each gold document's source now."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Write the full report as JSON here (atomically)."),
+    html_out: Optional[Path] = typer.Option(None, "--html", help="Write a self-contained HTML report here (atomically)."),
+    errors: int = typer.Option(20, "--errors", min=0, help="Show at most this many errors in the terminal."),
+) -> None:
+    """Score predictions (or a fresh extraction) against the gold set (SPEC.md §6)."""
+    from .evaluate import evaluate_dir
+    from .report import print_report, write_html, write_json
+
+    try:
+        report = evaluate_dir(gold, pred)
+    except AlkextractError as exc:
+        fail(str(exc))
+    print_report(report, max_errors=errors)
+    for path, write in ((json_out, write_json), (html_out, write_html)):
+        if path is not None:
+            try:
+                write(report, path)
+            except OSError as exc:
+                fail(f"{path}: cannot write: {exc.strerror or exc}")

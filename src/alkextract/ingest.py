@@ -8,7 +8,9 @@ in the result; bytes that are not text at all are rejected. PDFs go through
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -137,9 +139,12 @@ def read_document(path: str | Path) -> SourceText:
             f"unsupported file type {suffix or '(none)'!r}: alkextract reads .txt, .md and .pdf"
         )
     try:
-        if not p.is_file():
-            raise InputError(f"not a file: {p}" if p.exists() else f"no such file: {p}")
-        size = p.stat().st_size
+        # stat() first, not is_file(): is_file() answers False for a symlink loop
+        # or an unreadable folder, which would then be reported as "no such file".
+        st = p.stat()
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(f"not a file: {p}")
+        size = st.st_size
         if size == 0:
             raise EmptyDocumentError("empty document: 0 bytes")
         if suffix in TEXT_SUFFIXES and size > MAX_TEXT_BYTES:
@@ -153,6 +158,10 @@ def read_document(path: str | Path) -> SourceText:
         data = p.read_bytes()
     except PermissionError:
         raise InputError(f"permission denied: {p}") from None
+    except FileNotFoundError:
+        raise InputError(f"no such file: {p}") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputError(f"symbolic link loop: {p}") from None
         raise InputError(f"cannot read {p}: {exc.strerror or exc}") from None
     return read_text(data, str(p))

@@ -30,7 +30,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import models
-from .assemble import Assembler, RawFinding, Sent
+from .assemble import TITLE_VERSUS, Assembler, RawFinding, Sent
 from .ingest import SourceText
 from .matchers import EntityMatcher, Mention, resolve_overlaps
 from .quantities import Quantity, scan
@@ -244,7 +244,7 @@ class FindingsComponent:
             doc_line=doc_lines[0] if doc_lines else None,
         )
         if title is not None:
-            pair = assembler._arm_pair(assembler._arms(title), title.end, (title.start, title.end))
+            pair = assembler._arm_pair(assembler._arms(title), title.end, (title.start, title.end), TITLE_VERSUS)
             if pair is not None:
                 assembler.doc_pair = (pair[0].key, pair[1].key)
         raw = assembler.findings()

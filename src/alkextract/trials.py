@@ -161,15 +161,26 @@ class TrialBuilder:
             if lines and rec.line is None:
                 rec.line = lines[0]
             del seg_text
+        prev_id: Mention | None = None
         for i in ids:
             if id(i) in used_ids:
                 continue
             rid = i.norm["id"]
-            rec = self._get(None, rid)
+            # "NL6518/NTR6707": one trial in two registries
+            if prev_id is not None and text[prev_id.end:i.start] == "/":
+                rec = self._get(None, prev_id.norm["id"])
+                rec.add_id(rid)
+            else:
+                rec = self._get(None, rid)
+            prev_id = i
             rec.mentions.append((i.start, i.end))
-            # "entrectinib (NCT03994796, NCT02568267)": the arm just before the bracket
+            # "entrectinib (NCT03994796, NCT02568267)": the arm just before the bracket,
+            # with the arm coordinated with it ("upfront radiotherapy and ALKi (e.g., NCT...)")
             before = [a for a in arms if a.end <= i.start and re.fullmatch(r"\s*\((?:[^()]*?,\s*)?", text[a.end:i.start])]
             if before:
+                k = arms.index(before[-1])
+                if k > 0 and re.fullmatch(r"\s+(?:and|or|plus|with)\s+", text[arms[k - 1].end:arms[k].start]):
+                    rec.add_arm(arms[k - 1].key)
                 rec.add_arm(before[-1].key)
                 continue
             # "the addition of bevacizumab in the NCT02521051 trial", "a new lorlatinib trial ... (NCT02927340)"
@@ -196,7 +207,11 @@ class TrialBuilder:
         for i in ids:
             rec.add_id(i.norm["id"])
             rec.mentions.append((i.start, i.end))
-        drugs = [e for e in entities if e.label == "DRUG"]
+        # drugs named in a population cell ("post-crizotinib", "crizotinib-naïve") are
+        # eligibility, not arms
+        blocked = [c for c in cues if c.label == "POPULATION"]
+        drugs = [e for e in entities if e.label == "DRUG"
+                 and not any(c.start <= e.start and e.end <= c.end for c in blocked)]
         for d in drugs:
             rec.add_arm(d.key)
         for dose in (e for e in entities if e.label == "DOSE"):
