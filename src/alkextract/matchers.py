@@ -204,6 +204,8 @@ class EntityMatcher:
         self._prefix = re.compile(rf"(?:(?<![^\W_])(?P<w>{words})(?:[^\S\n]+|-))$", re.I)
         other = "|".join(re.escape(w) for w in codes.get("other_prefixes", []))
         self._other_prefix = re.compile(rf"(?<![^\W_])(?:{other})$", re.I) if other else None
+        stops = "|".join(f"(?:{rx})" for rx in codes.get("stop_contexts", []))
+        self._stop_context = re.compile(stops, re.I) if stops else None
         self._site = re.compile(rf"^(?:{site})$", re.I)
         self.stop_acronyms = {w.upper() for w in ruleset.settings["acronym_stoplist.yaml"].get("words", [])}
         self.trial_names = [r.id for r in ruleset.by_label("TRIAL")]
@@ -264,8 +266,10 @@ class EntityMatcher:
         for label in ("DRUG_CLASS", "THERAPY", "TRIAL", "TRIAL_ID"):
             for s, e, rule in self.phrases[label].finditer(text):
                 found.append(self._make(label, text, s, e, rule))
+        stops = [m.span() for m in self._stop_context.finditer(text)] if self._stop_context else []
         for s, e, rule in self.phrases["ENDPOINT"].finditer(text):
-            found.append(self._endpoint(text, s, e, rule))
+            if not any(a <= s and e <= b for a, b in stops):
+                found.append(self._endpoint(text, s, e, rule))
         found.extend(self._unseen_trials(text))
         # an acronym the text defines as something else ("EGFR-mutated (EGFRm)") is no trial
         defined = {short for short, long in abbreviations if not _TRIAL_WORD.search(long)}

@@ -161,7 +161,8 @@ class EntityComponent:
         for s in doc._.sentences:
             for q in scan(text[s.start:s.end]):
                 quantities.append(_shift(q, s.start))
-        numbers = [_quantity_mention(q) for q in quantities if q.kind in ENTITY_KINDS]
+        # a median "not reached" is a finding's value but not a time quantity (entity)
+        numbers = [_quantity_mention(q) for q in quantities if q.kind in ENTITY_KINDS and not q.not_reached]
         # a number inside a name ("ALTA-1L", "PROFILE 1014") is part of the name
         numbers = [n for n in numbers if not any(e.start < n.end and n.start < e.end for e in entities)]
         doc._.mentions = sorted(entities + numbers, key=lambda m: (m.start, m.end))

@@ -33,7 +33,7 @@ RULE_FILES = {
 RULE_KEYS = {"label", "pattern", "regex", "case", "id", "norm", "source", "note"}
 YAML_FILES = {
     "drug_stoplist.yaml": {"variants", "drop_mesh_prefixes_without_drugbank", "min_length"},
-    "endpoint_codes.yaml": {"site_words", "site_codes", "statistic_words", "spec_codes", "prefix_regexes", "other_prefixes"},
+    "endpoint_codes.yaml": {"site_words", "site_codes", "statistic_words", "spec_codes", "prefix_regexes", "other_prefixes", "stop_contexts"},
     "acronym_stoplist.yaml": {"words"},
 }
 
