@@ -310,7 +310,7 @@ class Assembler:
         return got if got is not None else (None, [])
 
     def _window_cues(self, cues: list[Mention], group: list[Quantity], vi: int, clause: tuple[int, int],
-                     prev_end: int, next_start: int, first_value: int) -> list[Mention]:
+                     prev_end: int, next_start: int, first_value: int, *, initial: bool = True) -> list[Mention]:
         """The cues of one value: right after it (up to the next value or a comparison
         word), else right before it (back to the previous value), else after its group,
         else before the sentence's first value ("After failing two ALKi, ... 53% ...")."""
@@ -331,7 +331,7 @@ class Assembler:
         if not own:
             end = until_compare(group[-1].end, min(b, next_start))
             own = [c for c in cues if c.start >= group[-1].end and c.end <= end]
-        if not own:
+        if not own and initial:
             own = [c for c in cues if c.end <= first_value]
         return own
 
@@ -345,7 +345,11 @@ class Assembler:
 
     def _line(self, s: Sent, trial: str | None, *window: Any) -> str | None:
         cues = [c for c in s.cues if c.label == "LINE"]
-        own = self._window_cues(cues, *window)
+        # a value with a subgroup of its own ("40% in all comers") does not take the
+        # line of the sentence's opening phrase ("After crizotinib failure, ...")
+        pops = [c for c in s.cues if c.label == "POPULATION"]
+        has_own = bool(self._window_cues(pops, *window, initial=False))
+        own = self._window_cues(cues, *window, initial=not has_own)
         if own:
             return own[0].norm["line"]
         if trial is not None and self.trial_line(trial):
@@ -453,8 +457,10 @@ class Assembler:
             if after:
                 found[vi] = after[0]
                 continue
+            # (not the control of "X versus Y, 48% of ...": that sentence is about X)
             before = [a for a in arms if prv <= a.end <= q.start and
-                      re.fullmatch(r"\s*[,:]\s*(?:median\s+)?", text[a.end:q.start])]
+                      re.fullmatch(r"\s*[,:]\s*(?:median\s+)?", text[a.end:q.start]) and
+                      not self._is_control_of_pair(arms, a)]
             if before:
                 found[vi] = before[-1]
         for a in found:
@@ -502,6 +508,12 @@ class Assembler:
                 continue
             result.append(([], None))
         return result
+
+    def _is_control_of_pair(self, arms: list[Mention], a: Mention) -> bool:
+        """``a`` is Y in "X versus Y" written arm to arm."""
+        k = arms.index(a)
+        return k > 0 and bool(re.fullmatch(r"\s*(?:versus|vs\.?|v\.?|compared\s+(?:with|to)|than|or)\s+(?:the\s+)?",
+                                           self.text[arms[k - 1].end:a.start], re.I))
 
     def _arm_pair(self, arms: list[Mention], pos: int, clause: tuple[int, int],
                   joiner: re.Pattern[str] = _VERSUS) -> tuple[Mention, Mention] | None:

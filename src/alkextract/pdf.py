@@ -857,7 +857,26 @@ def _row_aligned(a: list[Segment], b: list[Segment], body: float) -> bool:
 
 
 def _cells_of(line: Line, body: float) -> list[Segment]:
-    return line.segs
+    """A line's cells: its segments, unless the gaps between them are all equal.
+
+    Justification stretches every word gap of a line alike; in a narrow column the
+    gaps can pass 1 em and cut the line into one segment per word. Equal gaps are
+    prose, a table row's gaps differ with its cells' widths.
+    """
+    segs = line.segs
+    if len(segs) >= 3:
+        gaps = [b.x0 - a.x1 for a, b in zip(segs, segs[1:])]
+        if max(gaps) - min(gaps) < 0.15 * line.size:
+            return [_merged(segs)]
+    return segs
+
+
+def _merged(segs: list[Segment]) -> Segment:
+    out = Segment(segs[0].glyphs[0])
+    for s in segs:
+        for g in s.glyphs[1:] if s is segs[0] else s.glyphs:
+            out.add(g)
+    return out
 
 
 def _table_from_lines(rows: list[Line], body: float) -> TableBlock:
@@ -1096,7 +1115,7 @@ def _ends_sentence(text: str) -> bool:
     return bool(t) and t[-1] in ".!?:;"
 
 
-def _starts_para(a: Line, b: Line, pitch: float, floats_between: bool) -> bool:
+def _starts_para(a: Line, b: Line, pitches: dict[float, float], floats_between: bool) -> bool:
     """Whether line ``b`` starts a new paragraph after line ``a`` (reading order)."""
     ta, tb = render_line(a).text, render_line(b).text
     if CAPTION_RE.match(tb):
@@ -1112,6 +1131,7 @@ def _starts_para(a: Line, b: Line, pitch: float, floats_between: bool) -> bool:
     a_indented = a.x0 - a.col_left > 0.8 * em
     if same_flow and not floats_between:
         gap = b.bottom - a.bottom
+        pitch = pitches.get(b.size, 1.2 * b.size)
         if gap < 0 or gap > pitch * 1.35 + 0.5:
             return True
         if indented and not a_indented:
@@ -1132,8 +1152,9 @@ def _last_note(floats: list[object]) -> object:
     return None
 
 
-def _doc_pitch(layouts: list[PageLayout], body: float) -> float:
-    pitches = []
+def _doc_pitch(layouts: list[PageLayout], body: float) -> dict[float, float]:
+    """Median line pitch (baseline to baseline) per line size, from lines of one flow."""
+    pitches: dict[float, list[float]] = defaultdict(list)
     for pl in layouts:
         prev = None
         for it in pl.items:
@@ -1141,11 +1162,11 @@ def _doc_pitch(layouts: list[PageLayout], body: float) -> float:
                 if prev is not None and prev.col == it.col and prev.band == it.band and abs(prev.size - it.size) < 0.5:
                     d = it.bottom - prev.bottom
                     if 0 < d < 3 * it.size:
-                        pitches.append(d)
+                        pitches[it.size].append(d)
                 prev = it
             else:
                 prev = None
-    return median(pitches) if pitches else 1.2 * body
+    return {size: median(v) for size, v in pitches.items()}
 
 
 class _Writer:

@@ -12,10 +12,17 @@ length (Unicode dashes -> ``-``, odd spaces -> `` ``, the Lancet decimal point
 ``·`` between digits -> ``.``), so every regex sees one spelling while offsets
 stay valid for the original. Then a fixed sequence of passes runs, each claiming
 the characters it uses so that no later pass can reuse them. The order *is* the
-grammar: the most specific constructions go first (a ``95% CI, 0.34 to 0.65``
-must be claimed before the percentage pass could read ``95%`` as a result, a
-``600 mg BID`` before ``BID`` ... and so on), the least specific (a bare number)
-goes last. Each pass documents why it sits where it does.
+grammar, most specific construction first:
+
+1. explicit CIs (they own the ``95%`` of ``95% CI``, which is no PERCENTAGE);
+2. p values; 3. doses (they own the ``day`` of ``mg/day`` and the ``every 3
+   weeks`` of a dose); 4. ``n=18``; 5. schedule shapes (``q3w``, ``days 1–14``);
+6. hyphenated times (``12-month`` PFS is a TIMEPOINT); 7. percentages;
+8. other times (DURATION unless the context makes them a SCHEDULE, TIMEPOINT or
+   AGE) and a median's "not reached"; 9. counts of patients;
+10. hazard/odds ratios, found from their cue, so they run after everything with a
+    unit and can skip it; 11. other ratios; 12. bare-range CIs after a value;
+13. every leftover number as NUMBER.
 
 All regexes are compiled once at import. None nests an unbounded quantifier
 inside another over the same characters, and every look-back/look-ahead window is
@@ -24,6 +31,7 @@ bounded, so ``scan`` is linear in practice on sentences of any shape.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 from typing import Iterator, Optional
@@ -96,6 +104,7 @@ _SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2
 # The Lancet's decimal point (middle dot) and look-alikes.
 _MIDDOTS = "\u00b7\u2219\u22c5"
 
+_WORD_SPLIT = re.compile(r"[\s\-]+")
 _DECIMAL_COMMA = re.compile(r"[-+]?\d+,\d+")
 _THOUSANDS = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _PLAIN = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)")
@@ -129,7 +138,7 @@ def parse_number(s: str) -> float:
 
 def _parse_words(t: str, original: str) -> int:
     """English number words: 'two', 'twenty-five', 'one hundred and five', 'hundred'."""
-    words = [w for w in re.split(r"[\s\-]+", t.lower()) if w and w != "and"]
+    words = [w for w in _WORD_SPLIT.split(t.lower()) if w and w != "and"]
     if not words:
         raise ValueError(f"not a number: {original!r}")
     total = 0
@@ -302,7 +311,7 @@ _P_VALUE = re.compile(
     r"(?<![A-Za-z0-9])(?P<p>[Pp])(?:[- ]?(?i:values?))?"
     r"(?P<inter>\s*(?i:for|of)\s+(?i:interaction|trend|heterogeneity)|\s*\(?(?i:interaction|int|trend)\)?)?"
     rf"\s*(?:(?P<op><=|>=|=<|=>|[<>=≤≥])|(?i:of|was|is|were)\s)\s*{_num('a')}"
-    r"(?:\s*[x×]\s*10\s*\^?\s*(?P<exp>-?\s?\d{1,3}))?"
+    r"(?:\s*[x×]\s*10\s*\^?\s*(?P<exp>-?\s?\d{1,2}))?"
 )
 
 # 3. Doses: "600 mg BID", "250 mg twice daily", "750 mg QD fasted", "37.5 mg/day",
@@ -420,7 +429,7 @@ _COUNT = rf"(?:{_NUM_LB}\d{{1,3}}(?:,\d{{3}})+(?!\d)|{_NUM_LB}\d+(?![\d.])|\b{_W
 _PATIENT_NOUN = r"(?:patients?|subjects?|participants?|individuals|persons|people|women|men|adults|children|volunteers|pts)\b"
 _SAMPLE_NOUN = re.compile(
     rf"(?P<all>{_COUNT}(?:\s*(?:,\s*(?:and|or)|,|and|or)\s+{_COUNT}){{0,6}})\s+"
-    r"(?:(?!(?:of|with|and|or|in|to|for|the|vs|versus|than|from|per|at|on|by|were|was|had|have|who|which|that|had)\b)[A-Za-z][A-Za-z+\-]*\s+){0,2}"
+    r"(?:(?!(?:of|with|and|or|in|to|for|the|vs|versus|than|from|per|at|on|by|were|was|had|have|who|which|that)\b)[A-Za-z][A-Za-z+\-]*\s+){0,2}"
     rf"(?P<noun>{_PATIENT_NOUN})",
     re.I,
 )
@@ -471,9 +480,30 @@ _NUMBER = re.compile(rf"{_qs('qs')}{_snum('a')}(?:{_RANGE_JOINT}-?{_num('b')})?(
 _PRE_AGE_NUMBER = re.compile(r"\bage[ds]?\s+(?:of\s+|was\s+|is\s+|=\s*|:\s*)?$", re.I)
 
 
+# Small helpers used inside the passes (compiled here, once).
+_WS = re.compile(r"\s+")
+_NUMERIC = re.compile(r"-?[\d.]")  # a CI bound that is a number, not "NR"/"not estimable"
+_TU_WORD = re.compile(r"\b" + _TU_SRC)
+_INTERACTION = re.compile(r"interaction", re.I)
+_POST_CYCLE = re.compile(r"\s*(?:cycles?|courses?|schedules?|intervals?|regimens?|periods?|run-in|washout)\b", re.I)
+_MEDIAN_WORD = re.compile(r"\bmedian\b", re.I)
+_NR_DEFINED_BEFORE = re.compile(r"not\s+reached\s*\(\s*$", re.I)  # "not reached (NR)"
+_NR_LEGEND_BEFORE = re.compile(r"\bNR\s*[=:,]\s*$")  # "NR = not reached"
+_SIGNIFICANCE = re.compile(r"significan", re.I)
+_BRACKETS = re.compile(r"[\[\]()]")
+_OPEN_BRACKET_GAP = re.compile(r"\s*[(\[]\s*")
+_CLOSE_BRACKET = re.compile(r"\s*[)\]]")
+_OPEN_BEFORE = re.compile(r"[(\[]\s*$")
+
+
 # --------------------------------------------------------------------------- #
 # Frequencies
 # --------------------------------------------------------------------------- #
+
+def _whole(x: float) -> Optional[int]:
+    """``x`` as an int when it is a finite whole number ("1e400" digits become inf)."""
+    return int(x) if math.isfinite(x) and x.is_integer() else None
+
 
 _WORD_COUNT = {"one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "eight": 8}
 
@@ -497,38 +527,43 @@ def _every(n: int, unit: str) -> Optional[str]:
     return None
 
 
+# Fixed phrases -> code, tried in order on the phrase lower-cased with hyphens and
+# runs of spaces made single spaces, and on its "compact" form (no dots, no spaces:
+# "b.i.d." -> "bid").
+_FREQ_TABLE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(rx), code)
+    for rx, code in (
+        (r"bid|(twice|two times) (a day|daily|per day)", "BID"),
+        (r"tid|(thrice|three times) (a day|daily|per day)", "TID"),
+        (r"qid|four times (a day|daily|per day)", "QID"),
+        (r"qod|(once )?every (other|second) day|on alternate days", "QOD"),
+        (r"qd|(once )?(daily|a day|per day|every day|each day)|once (a day|daily|per day)|/ ?(day|d)", "QD"),
+        (r"qw|qwk|(once )?weekly|once (a week|per week|weekly)|every week|per week|/ ?(week|wk)", "QW"),
+        (r"(twice|two times) (a week|weekly|per week)", "BIW"),
+        (r"biweekly|fortnightly", "Q2W"),
+    )
+)
+# Interval phrases -> _every(n, unit): "q3w", "every 3 weeks", "once each 3-week cycle".
+_FREQ_Q = re.compile(r"q ?(\d{1,2}) ?(h|d|w|wks?)")
+_FREQ_EVERY = re.compile(r"(?:once )?every (\d{1,2}|one|two|three|four|six|eight) (hours|h|days|weeks)")
+_FREQ_CYCLE = re.compile(r"once (?:each|every) (\d{1,2}) week cycle")
+
+
 def _freq_code(raw: str) -> Optional[str]:
     """Normalize a frequency phrase: twice daily -> BID, mg/day -> QD, q3w -> Q3W, ..."""
-    t = re.sub(r"[\s\-]+", " ", raw.lower()).strip()
+    t = _WORD_SPLIT.sub(" ", raw.lower()).strip()
     compact = t.replace(".", "").replace(" ", "")
-    if compact in ("bid",) or re.fullmatch(r"(twice|two times) (a day|daily|per day)", t):
-        return "BID"
-    if compact in ("tid",) or re.fullmatch(r"(thrice|three times) (a day|daily|per day)", t):
-        return "TID"
-    if compact in ("qid",) or re.fullmatch(r"four times (a day|daily|per day)", t):
-        return "QID"
-    if compact in ("qod",) or "other day" in t or "second day" in t or "alternate days" in t:
-        return "QOD"
-    if compact in ("qd",) or re.fullmatch(
-        r"(once )?(daily|a day|per day|every day|each day)|once (a day|daily|per day)|/ ?(day|d)", t
-    ):
-        return "QD"
-    if compact in ("qw", "qwk") or re.fullmatch(
-        r"(once )?weekly|once (a week|per week|weekly)|every week|per week|/ ?(week|wk)", t
-    ):
-        return "QW"
-    if re.fullmatch(r"(twice|two times) (a week|weekly|per week)", t):
-        return "BIW"
-    if t in ("biweekly", "fortnightly"):
-        return "Q2W"
-    m = re.fullmatch(r"q ?(\d{1,2}) ?(h|d|w|wks?)", compact)
+    for rx, code in _FREQ_TABLE:
+        if rx.fullmatch(t) or rx.fullmatch(compact):
+            return code
+    m = _FREQ_Q.fullmatch(compact)
     if m:
         return _every(int(m.group(1)), m.group(2))
-    m = re.fullmatch(r"(?:once )?every (\d{1,2}|one|two|three|four|six|eight) (hours|h|days|weeks)", t)
+    m = _FREQ_EVERY.fullmatch(t)
     if m:
         n = int(m.group(1)) if m.group(1).isdigit() else _WORD_COUNT[m.group(1)]
         return _every(n, m.group(2))
-    m = re.fullmatch(r"once (?:each|every) (\d{1,2}) week cycle", t)
+    m = _FREQ_CYCLE.fullmatch(t)
     if m:
         return _every(int(m.group(1)), "w")
     return None
@@ -547,6 +582,7 @@ class _Scan:
         self.view = _normalize(text)
         self.taken = bytearray(len(text))
         self.out: list[Quantity] = []
+        self.cue_spans: list[tuple[int, int]] = []  # HR/OR cues, so "ratio" is not read twice
 
     # -- claims ------------------------------------------------------------ #
     def free(self, s: int, e: int) -> bool:
@@ -588,7 +624,7 @@ class _Scan:
             return _QUAL_SYMBOL.get(symbol, "=")
         m = _WORD_QUAL.search(self.view, max(0, s - 30), s)
         if m:
-            w = re.sub(r"\s+", " ", m.group("w").lower())
+            w = _WS.sub(" ", m.group("w").lower())
             return _WORD_QUAL_MAP.get(w, "~")
         m = _TRAILING_QUAL.match(self.view, e)
         if m:
@@ -608,9 +644,9 @@ class _Scan:
             m = _CHAIN_BACK.search(self.view, max(0, s - 40), s)
             if m is None:
                 break
-            conn = m.group("c").strip().lower()
-            if conn == "," and not found and not first_hop_comma:
-                break
+            conn = _WS.sub(" ", m.group("c").strip().lower())
+            if conn in (",", ", or") and not found and not first_hop_comma:
+                break  # "(n=18, 16%)", "12, or 4%": a count and then a share of it
             ns, ne = m.span("n")
             qs_start = m.start("qs") if m.group("qs") else ns
             if not self.free(qs_start, ne):
@@ -643,7 +679,7 @@ class _Scan:
             lo_g, hi_g = ("lo1", "hi1") if m.group("lo1") is not None else ("lo2", "hi2")
             low = parse_number(m.group(lo_g))
             hi_raw = m.group(hi_g)
-            open_end = not re.match(r"-?[\d.]", hi_raw)
+            open_end = not _NUMERIC.match(hi_raw)
             high = None if open_end else parse_number(hi_raw)
             level = parse_number(m.group("lvl")) if m.group("lvl") else 95.0
             start = m.start("lvl") if m.group("lvl") else m.start("kw")
@@ -652,12 +688,12 @@ class _Scan:
             if "%" in body[m.end("kw") - m.start(0) :]:
                 unit = "%"
             else:
-                um = re.search(r"\b" + _TU_SRC, body[m.end("kw") - m.start(0) :])
+                um = _TU_WORD.search(body[m.end("kw") - m.start(0) :])
                 if um:
                     unit = _time_unit(um.group(0))
             self.add(
                 "CI", start, m.end(), low=low, high=high, level=level, unit=unit,
-                not_reached=open_end, cue=re.sub(r"\s+", " ", m.group("kw")),
+                not_reached=open_end, cue=_WS.sub(" ", m.group("kw")),
             )  # fmt: skip
         for m in self.matches(_CI_LEVEL_ONLY):
             self.claim(m.start(), m.end())  # silent: see _CI_LEVEL_ONLY
@@ -671,9 +707,9 @@ class _Scan:
             if m.group("exp"):
                 value *= 10.0 ** int(m.group("exp").replace(" ", ""))
             op = m.group("op") or "="
-            cue_words = [re.sub(r"\s+", " ", m.group("pre").strip().lower())] if m.group("pre").strip() else []
+            cue_words = [_WS.sub(" ", m.group("pre").strip().lower())] if m.group("pre").strip() else []
             window = self.view[max(0, m.start() - 40) : e]
-            if m.group("inter") or re.search(r"interaction", window, re.I):
+            if m.group("inter") or _INTERACTION.search(window):
                 cue_words.append("interaction")
             self.add(
                 "P_VALUE", s, e, low=value, qualifier=_QUAL_SYMBOL.get(op, "="),
@@ -708,7 +744,9 @@ class _Scan:
 
     def pass_n_equals(self) -> None:
         for m in self.matches(_N_EQUALS):
-            self.add("SAMPLE_SIZE", m.start(), m.end(), low=int(parse_number(m.group("a"))), cue="n=")
+            n = _whole(parse_number(m.group("a")))
+            if n is not None:
+                self.add("SAMPLE_SIZE", m.start(), m.end(), low=n, cue="n=")
 
     def pass_schedule_forms(self) -> None:
         for m in self.matches(_Q_SCHEDULE):
@@ -730,14 +768,13 @@ class _Scan:
             pre = self.view[max(0, m.start() - 12) : m.start()]
             if _POST_AGE.match(after):
                 kind, cue = "AGE", "age"
-            elif re.match(r"\s*(?:cycles?|courses?|schedules?|intervals?|regimens?|periods?|run-in|washout)\b", after, re.I) or re.search(
-                r"\b(?:every|each)\s+$", pre, re.I
-            ):
+            elif _POST_CYCLE.match(after) or _PRE_EVERY.search(pre):
                 kind, cue = "SCHEDULE", "cycle"
             else:
                 kind, cue = "TIMEPOINT", None
             chain = self._hyphen_chain(m.start())
-            freq = _every(int(parse_number(m.group("a"))), unit) if kind == "SCHEDULE" and "." not in m.group("a") else None
+            n = _whole(parse_number(m.group("a")))
+            freq = _every(n, unit) if kind == "SCHEDULE" and n is not None else None
             self.add(kind, m.start(), m.end(), low=parse_number(m.group("a")), unit=unit, cue=cue, frequency=freq)
             for s, e in chain:
                 self.add(kind, s, e, low=parse_number(self.view[s:e]), unit=unit, cue=cue)
@@ -805,7 +842,8 @@ class _Scan:
             for cs, ce, sym in chain:
                 n_start = cs + len(sym) if sym else cs
                 value = parse_number(self.view[n_start:ce].strip())
-                cfreq = _every(int(value), unit) if kind == "SCHEDULE" and value.is_integer() else None
+                whole = _whole(value)
+                cfreq = _every(whole, unit) if kind == "SCHEDULE" and whole is not None else None
                 self.add(
                     kind, cs, ce, low=value, qualifier=self.qualifier(cs, ce, sym), unit=unit,
                     frequency=cfreq, cue=cue,
@@ -826,7 +864,8 @@ class _Scan:
         if _PRE_EVERY.search(pre):
             # "every 8 weeks": an assessment or dosing schedule, never a result.
             n = parse_number(value)
-            return "SCHEDULE", (_every(int(n), unit) if n.is_integer() and not m.group("b") else None), "every"
+            whole = _whole(n)
+            return "SCHEDULE", (_every(whole, unit) if whole is not None and not m.group("b") else None), "every"
         if _PRE_WITHIN.search(pre):
             # "within 28 days of starting treatment": a window, not a result.
             return "SCHEDULE", None, "within"
@@ -851,7 +890,7 @@ class _Scan:
         return "DURATION", None, None
 
     def pass_not_reached(self) -> None:
-        first_median = re.search(r"\bmedian\b", self.view, re.I)
+        first_median = _MEDIAN_WORD.search(self.view)
         for m in self.matches(_NOT_REACHED):
             s, e = m.span()
             word = m.group(0)
@@ -860,13 +899,13 @@ class _Scan:
                 # "NR = not reached" (a legend) and "not reached (NR)" (a definition)
                 if _NR_DEFINITION.match(self.view, e):
                     continue
-                if re.search(r"not\s+reached\s*\(\s*$", before, re.I):
+                if _NR_DEFINED_BEFORE.search(before):
                     continue
-            elif re.search(r"\bNR\s*[=:,]\s*$", before):
+            elif _NR_LEGEND_BEFORE.search(before):
                 continue  # the legend's expansion
             if first_median is None or first_median.start() >= s:
                 continue  # only the value of a median is a not-reached DURATION
-            if re.search(r"significan", self.view[max(0, s - 100) : e + 30], re.I):
+            if _SIGNIFICANCE.search(self.view, max(0, s - 100), e + 30):
                 continue  # "statistical significance was not reached"
             self.add("DURATION", s, e, not_reached=True, cue="median")
 
@@ -883,10 +922,11 @@ class _Scan:
                 except ValueError:
                     values = []
                     break
-                if not val.is_integer():
+                whole = _whole(val)
+                if whole is None:
                     values = []
                     break
-                values.append((it.start(), it.end(), int(val)))
+                values.append((it.start(), it.end(), whole))
             if not values:
                 continue
             noun = m.group("noun").lower()
@@ -897,10 +937,10 @@ class _Scan:
                 el = _ELLIPTIC_COUNT.match(self.view, pos)
                 if el is None or not self.free(*el.span("n")):
                     break
-                val = parse_number(el.group("n"))
-                if not val.is_integer():
+                whole = _whole(parse_number(el.group("n")))
+                if whole is None:
                     break
-                self.add("SAMPLE_SIZE", el.start("n"), el.end("n"), low=int(val), cue=noun)
+                self.add("SAMPLE_SIZE", el.start("n"), el.end("n"), low=whole, cue=noun)
                 pos = el.end("n")
 
     # -- hazard and odds ratios ------------------------------------------------ #
@@ -929,7 +969,7 @@ class _Scan:
         without") are values too, until another cue or result quantity. CIs and p
         values in between neither count nor break the chain.
         """
-        cue_text = cue_text or re.sub(r"\s+", " ", cue.group(0))
+        cue_text = cue_text or _WS.sub(" ", cue.group(0))
         limit = min(stop_at, len(self.view))
         others = sorted((q for q in self.out if cue.end() <= q.start < limit), key=lambda q: q.start)
         tokens = list(self.matches(_VALUE_TOKEN, "a", endpos=limit, pos=cue.end()))
@@ -988,7 +1028,7 @@ class _Scan:
         return "".join(chars)
 
     def pass_ratio(self) -> None:
-        cue_spans = getattr(self, "cue_spans", [])
+        cue_spans = self.cue_spans
         for m in _RATIO_WORD.finditer(self.view):
             ws = m.start()
             if any(cs <= ws < ce for cs, ce in cue_spans):
@@ -999,7 +1039,7 @@ class _Scan:
     def _ratio_name(self, m: re.Match[str]) -> str:
         name = _RATIO_NAME.search(self.view, max(0, m.start() - 45), m.start())
         words = (name.group(0) if name else "") + m.group(0)
-        return re.sub(r"\s+", " ", re.sub(r"[\[\]()]", "", words)).strip("/- ")
+        return _WS.sub(" ", _BRACKETS.sub("", words)).strip("/- ")
 
     def pass_bare_ci(self) -> None:
         # A value followed by a same-unit range in brackets: "39.6% (31.4%–48.2%)"
@@ -1009,8 +1049,8 @@ class _Scan:
             a, b = self.out[i], self.out[i + 1]
             if (
                 a.kind in ("PERCENTAGE", "DURATION") and b.kind == a.kind and a.high is None and b.high is not None
-                and re.fullmatch(r"\s*[(\[]\s*", self.view[a.end : b.start])
-                and re.match(r"\s*[)\]]", self.view[b.end :])
+                and _OPEN_BRACKET_GAP.fullmatch(self.view, a.end, b.start)
+                and _CLOSE_BRACKET.match(self.view, b.end)
             ):  # fmt: skip
                 self.out[i + 1] = replace(b, kind="CI", level=95.0, qualifier="=", cue=None, frequency=None)
         for q in list(self.out):
@@ -1023,7 +1063,7 @@ class _Scan:
             e = m.end("pb") if m.group("pb") else m.end("b")
             if not self.free(s, e):
                 continue
-            open_end = not re.match(r"-?[\d.]", m.group("b"))
+            open_end = not _NUMERIC.match(m.group("b"))
             unit = "%" if (m.group("pa") or m.group("pb")) else None
             self.add(
                 "CI", s, e, low=parse_number(m.group("a")),
@@ -1048,13 +1088,13 @@ class _Scan:
                 qualifier=self.qualifier(s, e, m.group("qs") if s < m.start("a") else None), cue=cue,
             )  # fmt: skip
             # "(1·30, 1·05–1·61, p=0·017)": a statistic with its interval in one bracket.
-            if not m.group("b") and re.search(r"[(\[]\s*$", self.view[max(0, s - 3) : s]):
+            if not m.group("b") and _OPEN_BEFORE.search(self.view, max(0, s - 3), s):
                 ci = _BARE_CI.match(self.view, e)
                 if ci is not None and not ci.group("open") and not ci.group("comma"):
                     cs = ci.start("a")
                     ce = ci.end("pb") if ci.group("pb") else ci.end("b")
                     if self.free(cs, ce):
-                        open_end = not re.match(r"-?[\d.]", ci.group("b"))
+                        open_end = not _NUMERIC.match(ci.group("b"))
                         self.add(
                             "CI", cs, ce, low=parse_number(ci.group("a")),
                             high=None if open_end else parse_number(ci.group("b")),

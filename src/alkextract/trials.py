@@ -223,7 +223,10 @@ class TrialBuilder:
             if entry not in rec.doses:
                 rec.doses.append(entry)
         lines = [c.norm["line"] for c in cues if c.label == "LINE"]
-        if lines and rec.line is None:
+        tags = [c.norm["tag"] for c in blocked]
+        # "Crizotinib-naïve/post-crizotinib": a row open to several lines has none
+        mixed = any(t.endswith("-naive") for t in tags) and any(t.startswith("post-") for t in tags)
+        if lines and rec.line is None and not mixed:
             rec.line = lines[0]
 
     def add_finding_arms(self, trial: str | None, arms: Iterable[str]) -> None:
