@@ -310,16 +310,28 @@ class EntityMatcher:
                 continue
             proto = self._classify_long_form(text, long, entities)
             if proto is None:
+                # the detector's long form can be cut short ("to tumour progression" for
+                # TTP): take the entity written right before "(TTP)" instead
+                m = re.search(r"\(\s*" + re.escape(short) + r"\s*\)", text)
+                if m:
+                    proto = next((e for e in entities if e.end <= m.start() and not text[e.end:m.start()].strip()
+                                  and e.label in ("ENDPOINT", "DRUG_CLASS", "THERAPY", "DRUG")), None)
+            if proto is None:
                 continue
             rx = re.compile(r"(?<![^\W_])" + re.escape(short) + r"(?![^\W_])")
             for m in rx.finditer(text):
                 extra.append(Mention(proto.label, m.start(), m.end(), m.group(0), dict(proto.norm), "abbreviation"))
         if not extra:
             return entities
-        # abbreviation mentions only fill gaps: a lexicon entity already there wins
+        # abbreviation mentions only fill gaps: a lexicon entity already there wins,
+        # except that a defined short form sharpens an endpoint the lexicon left OTHER
         merged = list(entities)
         taken = [(m.start, m.end) for m in entities]
         for m in extra:
+            same = next((e for e in merged if (e.start, e.end) == (m.start, m.end) and e.label == m.label), None)
+            if same is not None and same.label == "ENDPOINT" and same.norm.get("code") == "OTHER":
+                same.norm = dict(m.norm)
+                continue
             if not any(s < m.end and m.start < e for s, e in taken):
                 merged.append(m)
                 taken.append((m.start, m.end))

@@ -55,8 +55,9 @@ _lock = threading.Lock()
 def set_patterns_dir(path: str | Path | None) -> None:
     """Use another patterns/ folder from now on (``--patterns``); validated at once."""
     global _patterns_dir
-    _patterns_dir = str(path) if path is not None else None
-    load_rules(_patterns_dir)
+    folder = str(path) if path is not None else None
+    load_rules(folder)  # raises PatternError before anything changes
+    _patterns_dir = folder
 
 
 def get_matcher(patterns_dir: str | None = None) -> EntityMatcher:
@@ -154,7 +155,7 @@ class EntityComponent:
         rep: Repaired = doc._.repaired
         text = rep.text
         matcher = get_matcher(self.patterns_dir)
-        pairs = _abbreviation_pairs(doc)
+        pairs = _abbreviation_pairs(doc) + _legend_pairs(text, doc._.sentences)
         doc._.abbreviation_pairs = pairs
         entities, cues = matcher.find(text, pairs)
         quantities: list[Quantity] = []
@@ -184,6 +185,22 @@ def _abbreviation_pairs(doc: Doc) -> list[tuple[str, str]]:
         pair = (abrv.text, long)
         if pair not in out:
             out.append(pair)
+    return out
+
+
+_LEGEND_PAIR = re.compile(r"(?:^|;)\s*([^\s=;][^=;]{0,20}?)\s+=\s+([^=;]+?)\s*(?=;|\.?$)")
+
+
+def _legend_pairs(text: str, sentences: list) -> list[tuple[str, str]]:
+    """"ALK = anaplastic lymphoma kinase; NR = not reached": a legend defines short forms."""
+    out: list[tuple[str, str]] = []
+    for s in sentences:
+        if s.kind != "legend":
+            continue
+        for m in _LEGEND_PAIR.finditer(text[s.start:s.end]):
+            pair = (m.group(1).strip(), re.sub(r"\s+", " ", m.group(2)).strip())
+            if pair not in out:
+                out.append(pair)
     return out
 
 

@@ -281,6 +281,8 @@ def _heading_end(lines: list[_Line], i: int) -> int | None:
     j = i
     while j < len(lines) and j < i + 4:
         s = lines[j].stripped
+        if j > i and (_CAPTION.match(s) or _is_legend(s) or _SECTION.match(s)):
+            return None  # a caption or legend starts its own block
         total += len(s)
         if total > _HEADING_MAX or _TERMINAL.search(s) or re.search(r"[.?!] [A-Z]", s):
             return None
