@@ -368,7 +368,7 @@ class Assembler:
                 if not later and ci is None:
                     ci = {"low": st.low, "high": st.high, "level": st.level or 95}
             if st.kind == "P_VALUE" and st.start >= last.end and st.start < next_start and p is None:
-                if _INTERACTION.search(text[max(s.start, st.start - 40): st.start]):
+                if _INTERACTION.search(text[max(s.start, st.start - 40): st.end]):
                     continue
                 p = {"value": st.low, "qualifier": st.qualifier or "="}
         return ci, p

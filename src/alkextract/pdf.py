@@ -230,8 +230,8 @@ def _quadrant(matrix: tuple) -> int:
 RawChar = tuple[str, float, float, float, float, tuple, bool, str]
 
 
-def page_chars(page) -> tuple[list[RawChar], bool]:
-    """The page's characters (pdfplumber's ``page.chars`` values) and whether it has rules.
+def page_chars(page) -> tuple[list[RawChar], list]:
+    """The page's characters (pdfplumber's ``page.chars`` values) and its rules (pdfminer curves).
 
     Read from pdfplumber's pdfminer layout directly: converting every layout object
     into pdfplumber's attribute dicts costs about a third of the parse, and only
@@ -243,7 +243,7 @@ def page_chars(page) -> tuple[list[RawChar], bool]:
     height = float(page.height)
     mb_x0, mb_top = (float(v) for v in page.mediabox[:2])
     out: list[RawChar] = []
-    rules = False
+    rules: list = []
     stack = [iter(page.layout._objs)]
     while stack:
         for obj in stack[-1]:
@@ -260,7 +260,7 @@ def page_chars(page) -> tuple[list[RawChar], bool]:
                 stack.append(iter(obj._objs))
                 break
             elif isinstance(obj, LTCurve):  # LTLine and LTRect are curves too
-                rules = True
+                rules.append(obj)
         else:
             stack.pop()
     return out, rules
@@ -716,15 +716,23 @@ def layout_box(q: int, width: float, height: float, box: tuple[float, float, flo
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def ruled_tables(page, glyphs: list[Glyph], page_no: int, q: int) -> tuple[list[TableBlock], list[Glyph]]:
+def ruled_tables(page, glyphs: list[Glyph], page_no: int, q: int, rules: list) -> tuple[list[TableBlock], list[Glyph]]:
     """pdfplumber's table finder on a page with rules; returns tables and the glyphs left.
 
     Cells come back as page-space boxes; they are put into rows and columns in the
     page's reading frame, so a table on a rotated page reads row by row too.
     """
-    if not (page.objects.get("line") or page.objects.get("rect")):
-        return [], glyphs  # curves only (a chart): no ruled table
     try:
+        # The finder reads ``page.objects``; parsing all of them (every character
+        # into a dict) would cost more than the page's layout itself, so the page's
+        # object cache is given the rules only (the "lines" strategy needs no text).
+        objects: dict[str, list] = defaultdict(list)
+        for obj in rules:
+            d = page.process_object(obj)
+            objects[d["object_type"]].append(d)
+        if not (objects.get("line") or objects.get("rect")):
+            return [], glyphs  # curves only (a chart): no ruled table
+        page._objects = dict(objects)
         found = page.find_tables()
     except Exception:  # noqa: BLE001 - a table-finder failure must not lose the page's text
         return [], glyphs
@@ -1034,7 +1042,7 @@ def _collect_pages(pdf) -> list[RawPage]:
     for k, page in enumerate(pdf.pages, start=1):
         chars, rules = page_chars(page)
         glyphs, other, q = page_glyphs(chars, k, float(page.width), float(page.height))
-        tables, glyphs = ruled_tables(page, glyphs, k, q) if glyphs and rules else ([], glyphs)
+        tables, glyphs = ruled_tables(page, glyphs, k, q, rules) if glyphs and rules else ([], glyphs)
         segs = build_segments(glyphs)
         margin = build_segments(other) if other else []
         pages.append(RawPage(k, float(page.width), float(page.height), segs, margin, tables,

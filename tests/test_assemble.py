@@ -1,0 +1,168 @@
+"""The relation assembler: real sentences in, findings (value, endpoint, arms, subgroup) out."""
+
+import pytest
+
+import alkextract
+
+
+def findings(text: str) -> list[dict]:
+    res = alkextract.extract(text)
+    out = []
+    for f in res.findings:
+        out.append({
+            "value": res.text if False else text[f.span[0]:f.span[1]],
+            "endpoint": f.endpoint,
+            "measure": f.measure,
+            "low": f.value.low,
+            "high": f.value.high,
+            "qualifier": f.value.qualifier,
+            "intervention": f.intervention,
+            "comparator": f.comparator,
+            "trial": f.trial,
+            "population": f.population,
+            "line": f.line,
+            "ci": (f.ci.low, f.ci.high) if f.ci else None,
+            "p": (f.p_value.qualifier, f.p_value.value) if f.p_value else None,
+            "timepoint": (f.timepoint.value, f.timepoint.unit) if f.timepoint else None,
+        })
+    return out
+
+
+def pick(rows: list[dict], *keys: str) -> list[tuple]:
+    return [tuple(r[k] for k in keys) for r in rows]
+
+
+def test_arm_values_respectively_with_timepoint():
+    rows = findings("Crizotinib, the first approved ALKi, has superior intracranial disease control rates compared "
+                    "with standard chemotherapy (85% versus 45%, respectively, at 12 weeks).")
+    assert pick(rows, "value", "endpoint", "intervention", "comparator", "timepoint") == [
+        ("85%", "IC-DCR", ["crizotinib"], None, (12, "weeks")),
+        ("45%", "IC-DCR", ["chemotherapy"], None, (12, "weeks")),
+    ]
+
+
+def test_values_with_and_under_an_arm_and_hrs_per_subgroup():
+    rows = findings(
+        "CNS progression under first-line crizotinib occurred in 45% of cases compared with 12% with alectinib in the "
+        "ALEX trial (ClinicalTrials.gov identifier: NCT02075840), with a cause-specific hazard ratio (HR) for "
+        "intracranial TTP of 0.18 in favour of alectinib for patients with baseline brain metastases and 0.14 for "
+        "patients without brain metastases.")
+    assert pick(rows, "value", "endpoint", "measure", "intervention", "comparator", "trial", "population") == [
+        ("45%", "CNS-PROGRESSION", "proportion", ["crizotinib"], None, "ALEX", []),
+        ("12%", "CNS-PROGRESSION", "proportion", ["alectinib"], None, "ALEX", []),
+        ("0.18", "IC-TTP", "hazard_ratio", ["alectinib"], ["crizotinib"], "ALEX", ["baseline-bm"]),
+        ("0.14", "IC-TTP", "hazard_ratio", ["alectinib"], ["crizotinib"], "ALEX", ["no-baseline-bm"]),
+    ]
+    assert rows[0]["line"] == "first-line"
+    res = alkextract.extract("In the ALEX trial (NCT02075840) it was tested.")
+    assert [(t.name, t.registry_ids) for t in res.trials] == [("ALEX", ["NCT02075840"])]
+
+
+def test_subgroup_values_and_trial_from_the_sentence_before():
+    rows = findings(
+        "Similar results were found with brigatinib in the first-line ALTA-1L trial (NCT02737501). CNS progression, "
+        "as the first site of disease progression, was lower with brigatinib compared with crizotinib (9% versus 19%, "
+        "respectively, in patients with baseline brain metastases; 1% versus 5%, respectively, in patients without "
+        "baseline brain metastases).")
+    assert pick(rows, "value", "endpoint", "intervention", "trial", "population", "line") == [
+        ("9%", "CNS-PROGRESSION", ["brigatinib"], "ALTA-1L", ["baseline-bm"], "first-line"),
+        ("19%", "CNS-PROGRESSION", ["crizotinib"], "ALTA-1L", ["baseline-bm"], "first-line"),
+        ("1%", "CNS-PROGRESSION", ["brigatinib"], "ALTA-1L", ["no-baseline-bm"], "first-line"),
+        ("5%", "CNS-PROGRESSION", ["crizotinib"], "ALTA-1L", ["no-baseline-bm"], "first-line"),
+    ]
+
+
+def test_hr_ci_p_in_common_shapes():
+    rows = findings("The data indicated that PFS was shorter with sunitinib than capecitabine (median 2.8 vs. 4.2 "
+                    "months, respectively; HR, 1.47; 95% CI, 1.16–1.87; two-sided P = 0.002).")
+    assert pick(rows, "value", "endpoint", "measure", "intervention", "comparator", "ci", "p") == [
+        ("2.8", "PFS", "median", ["sunitinib"], None, None, None),
+        ("4.2 months", "PFS", "median", ["capecitabine"], None, None, None),
+        ("1.47", "PFS", "hazard_ratio", ["sunitinib"], ["capecitabine"], (1.16, 1.87), ("=", 0.002)),
+    ]
+
+
+def test_lancet_decimals_and_a_p_value_shared_by_two_arm_values():
+    rows = findings("Grade 3 or 4 diarrhoea was more common with erlotinib than placebo (8% [28 of 334] vs 1% "
+                    "[four of 313], p=0·0001).")
+    assert pick(rows, "value", "endpoint", "intervention", "p") == [
+        ("8%", "OTHER", ["erlotinib"], ("=", 0.0001)),
+        ("1%", "OTHER", ["placebo"], ("=", 0.0001)),
+    ]
+    rows = findings("Patients with rash had better overall survival (HR 0·76, 95% CI 0·63–0·92, p=0·0058).")
+    assert pick(rows, "value", "low", "ci", "p") == [("0·76", 0.76, (0.63, 0.92), ("=", 0.0058))]
+
+
+def test_value_lists_closed_by_one_arm():
+    rows = findings("The common adverse events were dysphonia (68%), hypertension (64%) and diarrhea (56%) for "
+                    "axitinib, and hand–foot syndrome (86%) and diarrhea (52%) for sorafenib.")
+    assert pick(rows, "value", "endpoint", "intervention") == [
+        ("68%", "OTHER", ["axitinib"]), ("64%", "OTHER", ["axitinib"]), ("56%", "OTHER", ["axitinib"]),
+        ("86%", "OTHER", ["sorafenib"]), ("52%", "OTHER", ["sorafenib"]),
+    ]
+
+
+def test_population_figures_and_qualifiers():
+    rows = findings("After crizotinib failure, the incidence of brain metastases can reach up to 70%, compared with "
+                    "40% in all comers.")
+    assert pick(rows, "value", "endpoint", "qualifier", "intervention", "population") == [
+        ("70%", "BM-INCIDENCE", "<=", [], ["post-crizotinib"]),
+        ("40%", "BM-INCIDENCE", "=", [], ["all-comers"]),
+    ]
+
+
+def test_single_arm_value_with_a_class_subject_and_range():
+    rows = findings("Importantly, ngALKi are effective also after crizotinib failure, with intracranial overall "
+                    "response rates (ORR) ranging from 27–87%.")
+    assert pick(rows, "value", "endpoint", "low", "high", "intervention", "population") == [
+        ("27–87%", "IC-ORR", 27, 87, ["ngalki"], ["post-crizotinib"]),
+    ]
+
+
+def test_median_not_reached_and_odds_ratio():
+    rows = findings("Median OS for osimertinib was not reached. Improvements were observed for ORR (64.3 vs. 33.3%; "
+                    "odds ratio [OR] = 5.31, 95% CI 2.47–11.40, p < 0.001).")
+    assert rows[0]["endpoint"] == "OS" and rows[0]["intervention"] == ["osimertinib"]
+    res = alkextract.extract("Median OS for osimertinib was not reached.")
+    assert res.findings[0].value.not_reached and res.findings[0].value.low is None
+    assert pick(rows[1:], "value", "measure", "ci", "p") == [
+        ("64.3", "proportion", None, None), ("33.3%", "proportion", None, None),
+        ("5.31", "odds_ratio", (2.47, 11.40), ("<", 0.001)),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # cohort descriptors, doses, sample sizes, follow-up: no finding
+        "This cohort of patients (n=18) was crizotinib pre-treated in 89% of cases and had prior radiotherapy in 61% of cases.",
+        "Patients received alectinib 600 mg twice daily; 303 patients were enrolled.",
+        "At the median follow-up of 18.6 months, the trial continued.",
+        # a negated or hypothetical statement without a value
+        "Alectinib did not improve overall survival and might not reduce CNS progression.",
+        # the confidence level is no value
+        "The 95% CI was reported for all estimates.",
+    ],
+)
+def test_no_finding(text):
+    assert findings(text) == []
+
+
+def test_interaction_p_belongs_to_no_finding():
+    rows = findings("The PFS benefit was similar in both subgroups (HR 0.50 and 0.52; p for interaction = 0.81).")
+    assert [r["p"] for r in rows] == [None, None]
+
+
+def test_document_trial_from_the_title():
+    text = ("TITLE: \nAlectinib versus crizotinib in ALK-positive NSCLC: the KRONOS-7 randomised phase 3 trial\n\n"
+            "ABSTRACT.RESULTS:\nMedian PFS was 25.7 months versus 10.4 months (HR 0.50, 95% CI 0.36–0.70; p<0.0001).\n")
+    rows = findings(text)
+    assert pick(rows, "value", "endpoint", "intervention", "comparator", "trial") == [
+        ("25.7 months", "PFS", ["alectinib"], None, "KRONOS-7"),
+        ("10.4 months", "PFS", ["crizotinib"], None, "KRONOS-7"),
+        ("0.50", "PFS", ["alectinib"], ["crizotinib"], "KRONOS-7"),
+    ]
+    res = alkextract.extract(text)
+    [trial] = res.trials
+    assert trial.name == "KRONOS-7" and trial.phase == "3"
+    assert set(trial.interventions) == {"alectinib", "crizotinib"}
