@@ -63,8 +63,9 @@ _CSF = re.compile(r"\b(?:CSF|cerebrospinal fluid)\b[^.;]{0,40}\bconcentrations?\
 _FAVOUR = re.compile(r"\b(?:in\s+favou?r\s+of|favou?ring|favou?rs?)\s*$", re.I)
 _OVER = re.compile(r"\b(?:over|versus|vs\.?|v\.?|compared\s+with|compared\s+to|than|relative\s+to)\s*(?:the\s+)?$", re.I)
 _ARM_AFTER = re.compile(
-    r"^\s*[)\],]?\s*(?:\([^()]{0,80}\)\s*)?(?:of\s+(?:patients|cases|the\s+patients)\s+)?(?:\w+\s+){0,1}?"
-    r"(?:with|under|for|on|receiving|treated\s+with|in\s+the|in)\s+(?:the\s+)?(?:first-line\s+|second-line\s+)?$",
+    r"^\s*[)\],]?\s*(?:\([^()]{0,80}\)\s*)?(?:of\s+(?:patients|cases|the\s+patients|those)\s+)?(?:\w+\s+){0,1}?"
+    r"(?:with|under|for|on|receiving|treated\s+with|in\s+the|in|assigned(?:\s+to)?|allocated(?:\s+to)?|randomi[sz]ed\s+to|given)\s+"
+    r"(?:the\s+)?(?:first-line\s+|second-line\s+)?$",
     re.I)
 # "dysphonia (68%), hypertension (64%) and diarrhea (56%) for axitinib": a list of values
 # that one arm phrase closes
@@ -83,7 +84,12 @@ _ARM_BEFORE = re.compile(r"(?:\(|,|:|;)?\s*$")
 _RESPECTIVELY = re.compile(r"^[^.;]{0,60}?\brespectively\b", re.I)
 _INTERACTION = re.compile(r"\binteraction\b", re.I)
 _OF_CASES = re.compile(r"^\s*of\s+(?:all\s+)?(?:cases|patients|those)\s+(?:of|with)\b", re.I)
-_VERSUS = re.compile(r"(?:^\s*(?:or|and)|\b(?:versus|vs\.?|v\.?|than|compared\s+with|compared\s+to|in\s+comparison\s+with|over))\s+(?:the\s+|with\s+)?$", re.I)
+_VERSUS = re.compile(
+    r"(?:^\s*(?:or|and)|\b(?:versus|vs\.?|v\.?|than|compared\s+with|compared\s+to|in\s+comparison\s+with|over))\s+"
+    # "... than did those assigned placebo", "versus patients receiving docetaxel"
+    r"(?:(?:did|do|were|was)\s+)?(?:(?:those|patients|the\s+patients)\s+)?"
+    r"(?:(?:assigned|allocated|randomi[sz]ed)(?:\s+to)?\s+|receiving\s+|given\s+|treated\s+with\s+|on\s+|in\s+)?"
+    r"(?:the\s+|with\s+)?$", re.I)
 
 
 @dataclass
@@ -216,7 +222,7 @@ class Assembler:
                 if nxt is not None and nxt.label == "DRUG" and re.fullmatch(r",\s*", text[a.end:nxt.start]):
                     continue
             out.append(a)
-        return out
+        return _combine(text, out)
 
     def _endpoint(self, s: Sent, clause: tuple[int, int], q: Quantity) -> tuple[str, str | None]:
         eps = [e for e in s.entities if e.label == "ENDPOINT"]
@@ -385,14 +391,16 @@ class Assembler:
 
     def _sentence_findings(self, s: Sent) -> list[RawFinding]:
         text = self.text
-        values = [q for q in s.quantities if q.kind in VALUE_KINDS and _is_result_value(text, s, q)]
+        landmarks = self._landmarks(s)
+        values = [q for q in s.quantities if q.kind in VALUE_KINDS and q not in landmarks
+                  and _is_result_value(text, s, q)]
         if not values:
             return []
         clauses = _clauses(text, s)
         groups = _groups(text, values)
         arms = self._arms(s)
         hr_groups = [g for g in groups if g[0].kind in ("HAZARD_RATIO", "ODDS_RATIO")]
-        timepoints = [q for q in s.quantities if q.kind == "TIMEPOINT"]
+        timepoints = [q for q in s.quantities if q.kind == "TIMEPOINT"] + landmarks
         out: list[RawFinding] = []
         claimed: dict[int, Mention] = {}
         first_value = groups[0][0].start
@@ -436,7 +444,7 @@ class Assembler:
                 out.append(RawFinding(
                     endpoint=endpoint, endpoint_text=ep_text, measure=measure, value=value,
                     span=(q.start, q.end), sentence=(s.start, s.end), ci=ci, p_value=p,
-                    intervention=intervention, comparator=comparator, trial=trial, registry_ids=reg,
+                    intervention=expand(intervention) or [], comparator=expand(comparator), trial=trial, registry_ids=reg,
                     population=population, line=self._line(s, trial, *window), timepoint=tp))
         return out
 
@@ -509,6 +517,18 @@ class Assembler:
             result.append(([], None))
         return result
 
+    def _landmarks(self, s: Sent) -> list[Quantity]:
+        """A duration right before an endpoint is its landmark time, not a value:
+        "1 year overall survival was 14%" (a timepoint, as "1-year OS")."""
+        out = []
+        for q in s.quantities:
+            if q.kind != "DURATION" or q.high is not None:
+                continue
+            nxt = [e for e in s.entities if e.label == "ENDPOINT" and 0 <= e.start - q.end <= 1]
+            if nxt:
+                out.append(q)
+        return out
+
     def _is_control_of_pair(self, arms: list[Mention], a: Mention) -> bool:
         """``a`` is Y in "X versus Y" written arm to arm."""
         k = arms.index(a)
@@ -571,6 +591,39 @@ class Assembler:
         if self.doc_pair is not None and arm in self.doc_pair:
             return [self.doc_pair[1] if arm == self.doc_pair[0] else self.doc_pair[0]]
         return None
+
+
+#: Arms joined into one regimen: "chemotherapy plus surgery", "bevacizumab/carboplatin/paclitaxel".
+_COMBINE = re.compile(r"^\s*(?:plus|\+|/|combined\s+with|in\s+combination\s+with|together\s+with)\s*$", re.I)
+COMBO = " + "
+
+
+def _combine(text: str, arms: list[Mention]) -> list[Mention]:
+    """Merge arms joined by plus, + or / into one regimen mention (key "a + b")."""
+    out: list[Mention] = []
+    for a in arms:
+        prev = out[-1] if out else None
+        if prev is not None and _COMBINE.match(text[prev.end:a.start]):
+            members = prev.norm.get("members") or [prev.key]
+            if a.key not in members:
+                members = members + [a.key]
+            out[-1] = Mention("ARMS", prev.start, a.end, text[prev.start:a.end],
+                              {"name": COMBO.join(members), "members": members}, "rule")
+            continue
+        out.append(a)
+    return out
+
+
+def expand(keys: list[str] | None) -> list[str] | None:
+    """Arm keys with regimens spelled out into their agents."""
+    if keys is None:
+        return None
+    out: list[str] = []
+    for k in keys:
+        for part in k.split(COMBO):
+            if part not in out:
+                out.append(part)
+    return out
 
 
 def _dedupe(mentions: list[Mention]) -> list[Mention]:
