@@ -248,6 +248,14 @@ class EntityMatcher:
                 continue
             if tok.isupper() is False and not any(c.isdigit() for c in tok) and caps < 3:
                 continue  # "NgALKi", "McDonald": mixed case words are not trial acronyms
+            if re.search(r"[A-Z]{2,}s$", tok) or re.search(r"[a-z]{3,}[A-Z]", tok):
+                continue  # a plural ("RCTs") or two words run together ("CharacteristicsAURA")
+            if any(part.islower() for part in tok.split("-")[1:]):
+                continue  # "EGFR-mutated": an adjective
+            words_around = re.findall(r"[A-Za-z]+", text[max(0, m.start() - 30):m.start()])[-1:] + \
+                re.findall(r"[A-Za-z]+", text[m.end():m.end() + 30])[:1]
+            if any(w.isupper() and len(w) > 2 and w.upper() not in self.stop_acronyms for w in words_around):
+                continue  # "WHAT DOES THIS STUDY ADD?": a heading in capitals
             after = text[m.end(): m.end() + 60].split("\n")[0]
             before = text[max(0, m.start() - 60): m.start()].split("\n")[-1]
             near_after = re.match(r"^[^.;:]{0,50}?\b(?:trials?|stud(?:y|ies))\b", after, re.I)
