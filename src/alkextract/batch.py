@@ -32,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import errno
+import functools
 import glob
 import hashlib
 import importlib
@@ -293,7 +294,8 @@ def process_document(
     target = outdir / f"{doc.doc_id}.json"
     try:
         suffix = doc.path.suffix.lower()
-        if suffix in ingest.SUFFIXES and not doc.path.is_file() and doc.path.exists():
+        # Before opening it: a FIFO named like a document would block the worker.
+        if doc.path.exists() and not doc.path.is_file():
             raise InputError("not a file: a folder" if doc.path.is_dir() else "not a regular file")
         record["sha256"] = sha = sha256_file(doc.path)
         previous = existing_result(target, sha) if resume else None
@@ -405,6 +407,7 @@ def run_batch(
         resolve_extractor(extract)  # fail now, once, with a clear message
     outdir.mkdir(parents=True, exist_ok=True)
     remove_stale_temp_files(outdir)
+    _umask()
     if on_start is not None:
         on_start(len(docs))
     summary = BatchSummary(outdir=outdir, total=len(docs))
@@ -599,11 +602,21 @@ def _atomic_stream(path: Path, **open_kwargs: Any) -> Iterator[IO[str]]:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give what open() would
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+@functools.lru_cache(maxsize=1)
+def _umask() -> int:
+    # Read once, in the parent, before any thread of ours could create a file while
+    # the umask is briefly 0.
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _write_aggregates(outdir: Path, records: Iterator[dict[str, Any]]) -> None:

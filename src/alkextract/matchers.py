@@ -54,31 +54,54 @@ def _phrase_rx(phrase: str) -> str:
     return body
 
 
+_WORD = re.compile(r"[^\W_]+")
+
+
 class _PhraseSet:
-    """Many phrase/regex rules compiled into two alternations (case-sensitive or not)."""
+    """Many phrase and regex rules, matched like spaCy's PhraseMatcher: phrases are
+    indexed by their first word and tried only where that word occurs (one giant
+    alternation is slow in Python's ``re``); regex rules run as one alternation.
+    At each position the longest match wins, and matches do not overlap."""
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = list(rules)
-        groups: dict[bool, list[tuple[int, str]]] = {True: [], False: []}
+        self._by_word: dict[str, list[tuple[re.Pattern[str], Rule]]] = {}
+        regexes: dict[bool, list[tuple[int, str]]] = {True: [], False: []}
         for i, r in enumerate(self.rules):
-            src = r.regex if r.regex is not None else _phrase_rx(r.pattern or "")
-            groups[r.case == "sensitive"].append((i, src))
+            flags = 0 if r.case == "sensitive" else re.IGNORECASE
+            first = _WORD.match(r.pattern or "")
+            if r.regex is None and first is not None:
+                self._by_word.setdefault(first.group(0).lower(), []).append(
+                    (re.compile(_phrase_rx(r.pattern or ""), flags), r))
+            else:
+                src = r.regex if r.regex is not None else _phrase_rx(r.pattern or "")
+                regexes[r.case == "sensitive"].append((i, src))
         self._rx: list[re.Pattern[str]] = []
-        for sensitive, items in groups.items():
-            if not items:
-                continue
-            # longest phrase first: an alternation takes the first branch that matches
-            items.sort(key=lambda it: -len(self.rules[it[0]].pattern or self.rules[it[0]].regex or ""))
-            alts = "|".join(f"(?P<r{i}>{src})" for i, src in items)
-            self._rx.append(re.compile(alts, 0 if sensitive else re.IGNORECASE))
+        for sensitive, items in regexes.items():
+            if items:
+                alts = "|".join(f"(?P<r{i}>{src})" for i, src in items)
+                self._rx.append(re.compile(alts, 0 if sensitive else re.IGNORECASE))
 
     def finditer(self, text: str) -> Iterable[tuple[int, int, Rule]]:
+        found: list[tuple[int, int, Rule]] = []
+        pos = 0
+        for w in _WORD.finditer(text):
+            if w.start() < pos:
+                continue
+            best = None
+            for rx, rule in self._by_word.get(w.group(0).lower(), ()):
+                m = rx.match(text, w.start())
+                if m and (best is None or m.end() > best[1]):
+                    best = (m.start(), m.end(), rule)
+            if best is not None:
+                found.append(best)
+                pos = best[1]
         for rx in self._rx:
             for m in rx.finditer(text):
-                name = m.lastgroup
-                if name is None:
-                    continue
-                yield m.start(), m.end(), self.rules[int(name[1:])]
+                if m.lastgroup is not None:
+                    found.append((m.start(), m.end(), self.rules[int(m.lastgroup[1:])]))
+        found.sort(key=lambda f: (f[0], -f[1]))
+        return found
 
 
 # ----------------------------------------------------------------------------------
@@ -102,12 +125,58 @@ def _drug_dictionary() -> dict[str, Any]:
         return pickle.load(bz)
 
 
+def _cached_entries(ruleset: RuleSet, build: Any) -> dict[str, tuple[str, str | None]]:
+    """The filtered lexicon, cached on disk: decompressing and filtering the 107,000
+    variants takes about a second, loading the cached result a tenth of that. The cache
+    key covers the lexicon file and every rule that shapes the result, so an edited
+    stop list or drugs.jsonl is never served stale. No cache folder: just build."""
+    import hashlib
+    import json
+    import os
+
+    spec = importlib.util.find_spec("drug_named_entity_recognition")
+    lexicon = Path(list(spec.submodule_search_locations)[0]) / "drug_ner_dictionary.pkl.bz2" if spec else None
+    key = hashlib.sha256(json.dumps([
+        str(lexicon), lexicon.stat().st_size if lexicon and lexicon.exists() else 0,
+        ruleset.settings["drug_stoplist.yaml"],
+        [(r.pattern, r.id, r.norm) for r in ruleset.by_label("DRUG")], _CACHE_VERSION,
+    ], sort_keys=True, default=str).encode()).hexdigest()[:16]
+    root = Path(os.environ.get("ALKEXTRACT_CACHE") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "alkextract")
+    path = root / f"drugs-{key}.pickle"
+    try:
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+    except (OSError, pickle.PickleError, EOFError, ValueError):
+        pass
+    entries = build(ruleset)
+    try:
+        from .io import write_atomic
+
+        write_atomic(path, pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass  # a read-only home: build every time
+    return entries
+
+
+_CACHE_VERSION = 1
+
+
 class DrugLexicon:
     """Lower-cased drug variant → (INN, DrugBank id), filtered by the stop list."""
 
     max_words = 4
 
     def __init__(self, ruleset: RuleSet) -> None:
+        self.entries = _cached_entries(ruleset, self._build)
+        self._inn_ids = {n: db for n, db in self.entries.values() if db}
+
+    @staticmethod
+    def _build(ruleset: RuleSet) -> dict[str, tuple[str, str | None]]:
+        entries = DrugLexicon.__new__(DrugLexicon)
+        entries._filter(ruleset)
+        return entries.entries
+
+    def _filter(self, ruleset: RuleSet) -> None:
         stop = ruleset.settings["drug_stoplist.yaml"]
         stop_variants = {_norm_key(v) for v in stop.get("variants", [])}
         prefixes = tuple(stop.get("drop_mesh_prefixes_without_drugbank", []))
@@ -134,7 +203,6 @@ class DrugLexicon:
             if rule.pattern is None:
                 continue
             self.entries[_norm_key(rule.pattern)] = (rule.id.lower(), rule.norm.get("drugbank_id"))
-        self._inn_ids = {n: db for n, db in self.entries.values() if db}
 
     def drugbank_id(self, name: str) -> str | None:
         return self._inn_ids.get(name)
@@ -333,20 +401,16 @@ class EntityMatcher:
             return entities
         # abbreviation mentions only fill gaps: a lexicon entity already there wins,
         # except that a defined short form sharpens an endpoint the lexicon left OTHER
-        merged = list(entities)
-        taken = [(m.start, m.end) for m in entities]
+        at = {(e.start, e.end, e.label): e for e in entities}
         for m in extra:
-            same = next((e for e in merged if (e.start, e.end) == (m.start, m.end) and e.label == m.label), None)
+            same = at.get((m.start, m.end, m.label))
             if same is not None and same.label == "ENDPOINT" and same.norm.get("code") == "OTHER":
                 same.norm = dict(m.norm)
-                continue
-            if not any(s < m.end and m.start < e for s, e in taken):
-                merged.append(m)
-                taken.append((m.start, m.end))
-        merged.sort(key=lambda m: (m.start, m.end))
-        return merged
+        # resolve_overlaps keeps the longer span; on a tie the lexicon entity (listed first)
+        return resolve_overlaps(list(entities) + [m for m in extra if (m.start, m.end, m.label) not in at])
 
-    def _classify_long_form(self, text: str, long: str, entities: list[Mention]) -> Mention | None:
+    @functools.lru_cache(maxsize=4096)
+    def _classify_long_form_text(self, long: str) -> Mention | None:
         sub_entities, _ = self._find_plain(long)
         whole = [m for m in sub_entities if m.start == 0 and m.end == len(long)]
         if whole:
@@ -355,6 +419,9 @@ class EntityMatcher:
             if m.end == len(long) and m.label in ("ENDPOINT", "DRUG_CLASS", "THERAPY", "DRUG"):
                 return m
         return None
+
+    def _classify_long_form(self, text: str, long: str, entities: list[Mention]) -> Mention | None:
+        return self._classify_long_form_text(long)
 
     def _find_plain(self, text: str) -> tuple[list[Mention], list[Mention]]:
         found: list[Mention] = list(self.drugs.find(text))
@@ -382,13 +449,22 @@ def _join_slashed_trials(text: str, mentions: list[Mention]) -> list[Mention]:
 
 def resolve_overlaps(mentions: Iterable[Mention]) -> list[Mention]:
     """Keep a non-overlapping set: longer spans first, then label priority, then earlier."""
+    from bisect import bisect_left, insort
+
     def rank(m: Mention) -> tuple[int, int, int, int]:
         prio = _PRIORITY.index(m.label) if m.label in _PRIORITY else len(_PRIORITY)
         return (-(m.end - m.start), 1 if m.origin == "rule" else 0, prio, m.start)
 
-    kept: list[Mention] = []
+    starts: list[int] = []  # kept spans, sorted by start (they never overlap)
+    by_start: dict[int, Mention] = {}
     for m in sorted(mentions, key=rank):
-        if all(m.end <= k.start or k.end <= m.start for k in kept):
-            kept.append(m)
-    kept.sort(key=lambda m: (m.start, m.end))
-    return kept
+        i = bisect_left(starts, m.start)
+        if i < len(starts) and starts[i] < m.end:
+            continue  # the next kept span starts inside m
+        if i > 0 and by_start[starts[i - 1]].end > m.start:
+            continue  # the previous kept span runs into m
+        if m.end == m.start or m.start in by_start:
+            continue
+        insort(starts, m.start)
+        by_start[m.start] = m
+    return [by_start[s] for s in starts]

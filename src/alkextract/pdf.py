@@ -1,6 +1,7 @@
 """PDF ingestion: a journal PDF becomes one :class:`SourceText` in reading order.
 
-The text is built here, from ``page.chars`` (one pdfplumber call per page), by our
+The text is built here, from each page's characters (pdfplumber's ``page.chars``
+values, read once per page from its pdfminer layout, see :func:`page_chars`) by our
 own grouping, because the layout decides what the extractor sees:
 
 1. **Glyphs.** Each character keeps its real box (``char_boxes``) and gets a
@@ -31,17 +32,23 @@ own grouping, because the layout decides what the extractor sees:
 Line-end hyphens (:func:`keep_hyphen`): a word split by a hyphen at a line end is
 rejoined without the hyphen, except when the part after it starts with a capital
 or a digit, the part before is not a word, the hyphenated form occurs elsewhere in
-the document, or both parts are words of ≥ 3 letters that occur elsewhere while
-the joined form does not (``second-`` / ``generation`` → ``second-generation``,
-``progres-`` / ``sion`` → ``progression``).
+the document, one part is a common compound part (``-based``, ``-naive``, ``non-``,
+``post-``) while the joined form does not occur, or both parts are words of ≥ 3
+letters that occur elsewhere while the joined form does not
+(``second-`` / ``generation`` → ``second-generation``, ``progres-`` / ``sion`` →
+``progression``). Table cells use the same rule with the same document words.
+
+Small print met inside an open paragraph (footnotes, affiliations at a column
+foot) and under a table (its notes) is a float too; a small-print line right
+under a table or caption is kept with it.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import math
 import re
-from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -383,7 +390,8 @@ def render_glyphs(glyphs: list[Glyph], size: float, baseline: float) -> Rendered
             if CITATION_RE.match(run_text) and before and not EXPONENT_BASE_RE.search(before):
                 # no space before a citation, whatever the gap
                 start = len(r.chars)
-                _append_run(r, run, size)
+                for x in run:
+                    _append_glyph(r, x)
                 r.cites.append((start, len(r.chars)))
                 prev = run[-1]
                 after_cite = True
@@ -427,11 +435,6 @@ def _append_glyph(r: Rendered, g: Glyph) -> None:
     for k, ch in enumerate(t):
         r.chars.append(ch)
         r.boxes.append((p, round(x0 + k * w, 2), top, round(x0 + (k + 1) * w, 2), bottom))
-
-
-def _append_run(r: Rendered, run: list[Glyph], size: float) -> None:
-    for g in run:
-        _append_glyph(r, g)
 
 
 def render_line(line: Line) -> Rendered:
@@ -992,38 +995,45 @@ def _furniture_key(seg: Segment) -> str:
 
 
 def read_pdf(path: str | Path) -> SourceText:
-    """Read a PDF into a :class:`SourceText` (see the module docstring for the layout rules)."""
+    """Read a PDF into a :class:`SourceText` (see the module docstring for the layout rules).
+
+    Raises :class:`PdfError` with a one-line reason for a corrupt, truncated or
+    encrypted file; pages without a text layer give warnings, not errors.
+    """
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
     p = Path(path)
     try:
         data = p.read_bytes()
     except OSError as exc:
         raise PdfError(f"corrupt or unreadable PDF: {exc.strerror or exc}") from None
-    try:
-        import pdfplumber
-        from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    except ImportError as exc:  # pragma: no cover - pdfplumber is a dependency
-        raise PdfError(f"corrupt or unreadable PDF: {exc}") from None
-    if not data.lstrip()[:5].startswith(b"%PDF"):
+    if b"%PDF" not in data[:1024]:
         raise PdfError("corrupt or unreadable PDF: no PDF header")
     try:
-        with pdfplumber.open(p) as pdf:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
             raw = _collect_pages(pdf)
-    except PdfError:
-        raise
     except Exception as exc:  # noqa: BLE001 - every parser failure becomes a one-line PdfError
-        inner = exc
-        while getattr(inner, "__cause__", None) is not None or (
-            type(inner).__name__ == "PdfminerException" and inner.args and isinstance(inner.args[0], Exception)
-        ):
-            nxt = inner.__cause__ or inner.args[0]
-            if nxt is inner:
-                break
-            inner = nxt
-        if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(inner).lower():
+        cause = _root_cause(exc)
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
             raise PdfError("encrypted PDF: a password is required") from None
-        reason = str(inner).splitlines()[0][:120] if str(inner) else type(inner).__name__
+        reason = " ".join(str(cause).split())[:120] or type(cause).__name__
         raise PdfError(f"corrupt or unreadable PDF: {reason}") from None
+    if not raw:
+        raise PdfError("corrupt or unreadable PDF: no pages")
     return assemble(raw, str(p), sha256_bytes(data))
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    """The pdfminer error inside pdfplumber's wrapper (``PdfminerException(e)``)."""
+    seen = set()
+    while id(exc) not in seen:
+        seen.add(id(exc))
+        inner = exc.__cause__ or (exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None)
+        if inner is None:
+            break
+        exc = inner
+    return exc
 
 
 @dataclass
@@ -1146,12 +1156,6 @@ def _find_ruleless(items: list[Line | TableBlock], body: float) -> list[Line | T
 
 
 # ---------------------------------------------------------------------------- text
-
-
-@dataclass
-class _Para:
-    lines: list[Line]
-    kind: str  # "prose" | "caption" | "heading" | "note"
 
 
 def _ends_sentence(text: str) -> bool:

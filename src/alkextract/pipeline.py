@@ -25,8 +25,11 @@ import warnings
 from pathlib import Path
 from typing import Any, Callable
 
+import numpy
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
+from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from . import models
@@ -135,8 +138,11 @@ class Segmenter:
         sents = segment(rep.text, rep.blocks)
         doc._.sentences = sents
         starts = {s.start for s in sents}
-        for tok in doc:
-            tok.is_sent_start = tok.i == 0 or tok.idx in starts
+        # all at once: setting token.is_sent_start one by one re-checks the whole doc
+        # (spaCy stores attributes as uint64; -1, "not a start", wraps as spaCy's own to_array does)
+        flags = numpy.array([1 if (t.i == 0 or t.idx in starts) else -1 for t in doc], dtype="int64").astype("uint64")
+        if len(doc):
+            doc.from_array([SENT_START], flags.reshape(-1, 1))
         return doc
 
 
@@ -165,7 +171,7 @@ class EntityComponent:
         # a median "not reached" is a finding's value but not a time quantity (entity)
         numbers = [_quantity_mention(q) for q in quantities if q.kind in ENTITY_KINDS and not q.not_reached]
         # a number inside a name ("ALTA-1L", "PROFILE 1014") is part of the name
-        numbers = [n for n in numbers if not any(e.start < n.end and n.start < e.end for e in entities)]
+        numbers = [n for n in numbers if not _overlaps_any(n, entities)]
         doc._.mentions = sorted(entities + numbers, key=lambda m: (m.start, m.end))
         doc._.cues = cues
         doc.user_data["alkextract_quantities"] = quantities
@@ -176,6 +182,17 @@ class EntityComponent:
                 spans.append(span)
         doc.spans["alkextract"] = spans
         return doc
+
+
+def _overlaps_any(m: Mention, sorted_mentions: list[Mention]) -> bool:
+    """``m`` overlaps one of the (start-sorted, non-overlapping) mentions."""
+    from bisect import bisect_right
+
+    i = bisect_right([x.start for x in sorted_mentions], m.start)
+    for x in sorted_mentions[max(0, i - 1): i + 1]:
+        if x.start < m.end and m.start < x.end:
+            return True
+    return False
 
 
 def _abbreviation_pairs(doc: Doc) -> list[tuple[str, str]]:
@@ -277,16 +294,32 @@ class FindingsComponent:
         return doc
 
 
+def _within(items: list, start: int, end: int, starts: list[int]) -> list:
+    """Items (sorted by start, with their ``starts``) lying inside [start, end)."""
+    from bisect import bisect_left
+
+    i = bisect_left(starts, start)
+    out = []
+    while i < len(items) and items[i].start < end:
+        if items[i].end <= end:
+            out.append(items[i])
+        i += 1
+    return out
+
+
 def _sentences_with_content(doc: Doc) -> list[Sent]:
-    quantities: list[Quantity] = doc.user_data.get("alkextract_quantities", [])
+    quantities = sorted(doc.user_data.get("alkextract_quantities", []), key=lambda q: q.start)
+    mentions = sorted(doc._.mentions, key=lambda m: m.start)
+    cues = sorted(doc._.cues, key=lambda c: c.start)
+    ms, cs, qs = [m.start for m in mentions], [c.start for c in cues], [q.start for q in quantities]
     out = []
     block_of = _block_index(doc._.repaired)
     for i, s in enumerate(doc._.sentences):
         out.append(Sent(
             index=i, start=s.start, end=s.end, kind=s.kind, block=block_of(s.start),
-            entities=[m for m in doc._.mentions if s.start <= m.start and m.end <= s.end],
-            cues=[c for c in doc._.cues if s.start <= c.start and c.end <= s.end],
-            quantities=[q for q in quantities if s.start <= q.start and q.end <= s.end],
+            entities=_within(mentions, s.start, s.end, ms),
+            cues=_within(cues, s.start, s.end, cs),
+            quantities=_within(quantities, s.start, s.end, qs),
         ))
     return out
 
@@ -441,7 +474,12 @@ def build(patterns_dir: str | Path | None = None) -> Language:
     nlp = spacy.blank("en")
     nlp.tokenizer = RepairingTokenizer(combined_rule_tokenizer(nlp), pdir)
     nlp.add_pipe("alkextract_segmenter")
-    nlp.add_pipe("abbreviation_detector")
+    detector = nlp.add_pipe("abbreviation_detector")
+    # scispaCy looks for "(" + any tokens + ")"; an unclosed bracket then keeps a match
+    # state open to the end of the document (quadratic on long texts). Its own filter
+    # drops bracketed spans over 8 tokens, so bound the pattern to that.
+    detector.matcher = Matcher(nlp.vocab)
+    detector.matcher.add("parenthesis", [[{"ORTH": "("}, {"ORTH": {"NOT_IN": ["(", ")"]}, "OP": "{1,8}"}, {"ORTH": ")"}]])
     nlp.add_pipe("alkextract_entities", config={"patterns_dir": pdir})
     nlp.add_pipe("alkextract_findings")
     return nlp

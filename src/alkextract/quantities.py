@@ -19,7 +19,8 @@ grammar, most specific construction first:
    weeks`` of a dose); 4. ``n=18``; 5. schedule shapes (``q3w``, ``days 1–14``);
 6. hyphenated times (``12-month`` PFS is a TIMEPOINT); 7. percentages;
 8. other times (DURATION unless the context makes them a SCHEDULE, TIMEPOINT or
-   AGE) and a median's "not reached"; 9. counts of patients;
+   AGE) and a median's "not reached"; 9. counts of patients (``303 patients``, ``(178 of 302)`` after a percentage,
+   ``two partial responses``);
 10. hazard/odds ratios, found from their cue, so they run after everything with a
     unit and can skip it; 11. other ratios; 12. bare-range CIs after a value;
 13. every leftover number as NUMBER.
@@ -315,9 +316,9 @@ _P_VALUE = re.compile(
 )
 
 # 3. Doses: "600 mg BID", "250 mg twice daily", "750 mg QD fasted", "37.5 mg/day",
-#    "150 mg per day", "1,250 mg/m2 BID", "10 mg/kg IV weekly", "4 mg/kg, weekly",
-#    "6 mg/mL/min", "60 Gy". Before durations and schedules, which would otherwise
-#    take the "day" of "mg/day" or the "every 3 weeks" of a dose.
+#    "150 mg per day", "1,250 mg/m2 BID", "10 mg/kg" (IV weekly), "4 mg/kg" (, weekly),
+#    "6 mg/mL/min", "60 Gy", "AUC 5". Before durations and schedules, which would
+#    otherwise take the "day" of "mg/day" or the "every 3 weeks" of a dose.
 _DOSE_UNIT = (
     r"(?P<u>mg/m2|mg/m²|mg/m\^2|mg/kg|mg/ml/min|mg/mL/min|mg·min/mL|mg|g/m2|g/m²|mcg|µg|ug|IU|Gy|g)"
     # not a lab concentration ("1.5 mg/dL", "9 g/dL", "2 mg/mL")
@@ -333,11 +334,15 @@ _FREQ_SRC = (
     r"|every\s+(?:day|week)|each\s+day|(?:once\s+)?weekly|biweekly|fortnightly|daily|per\s+day|a\s+day|per\s+week)"
 )
 _ROUTE = r"(?:IV|i\.v\.|PO|p\.o\.|SC|s\.c\.|orally|oral|intravenously|subcutaneously|by\s+mouth)"
+# The span takes a frequency only when it directly follows the unit ("600 mg BID",
+# "750 mg QD fasted"); one after a comma or a route ("4 mg/kg, weekly", "10 mg/kg IV
+# weekly") is recorded in ``frequency`` but left out of the span (gold/README.md §9).
 _DOSE = re.compile(
     rf"{_qs('qs')}{_num('a')}(?:{_RANGE_JOINT}{_num('b')})?\s*{_DOSE_UNIT}"
-    rf"(?:,?\s+(?:{_ROUTE}\s+)?(?P<f>(?i:{_FREQ_SRC}))(?![A-Za-z]))?"
-    r"(?:\s+(?P<fast>fasted|fed|with\s+food|without\s+food)(?![A-Za-z]))?"
+    rf"(?:\s+(?P<f>(?i:{_FREQ_SRC}))(?![A-Za-z]))?"
+    r"(?:\s+(?P<fast>fasted|fed)(?![A-Za-z]))?"
 )
+_FREQ_DETACHED = re.compile(rf",?\s+(?:{_ROUTE}\s+)?(?P<f>(?i:{_FREQ_SRC}))(?![A-Za-z])")
 # "AUC 5", "AUC = 6", "AUC5": carboplatin's dose is an area under the curve.
 _AUC = re.compile(r"(?<![A-Za-z])AUC\s*(?:of\s+|=\s*)?(?P<a>\d+(?:\.\d+)?)(?![\d.%])")
 # "1,250 mg/m2 (1,000 mg/m2 in patients >65 years) BID": the frequency after a
@@ -387,9 +392,10 @@ _CHANGE_VERB = re.compile(
 # Coordination chain: a bare number joined to the quantity after it by and/or/vs
 # shares that quantity's unit ("41.9 and 30.7 months", "(11 vs. 16%)"). A plain
 # comma only extends a chain that already has an and/or/vs hop ("at 2, 4, 8 and
-# 12 weeks"), so "(n=18, 16%)" stays two things.
+# 12 weeks"), so "(n=18, 16%)" stays two things; the end of a range ("grade 1–2
+# versus 8%") is never a member.
 _CHAIN_BACK = re.compile(
-    rf"{_qs('qs')}{_num('n')}\s*(?P<c>,\s*(?:and|or)|,|and|or|vs\.?|versus)\s*$", re.I
+    rf"{_qs('qs')}(?<!\d-)(?<!\d -){_num('n')}\s*(?P<c>,\s*(?:and|or)|,|and|or|vs\.?|versus)\s*$", re.I
 )
 
 # 8. Durations: "14.5 months", "6.8 years", "1–3 months", "more than 1 year".
@@ -403,6 +409,7 @@ _PRE_AGE = re.compile(
     r"|\b(?:patients|men|women|adults|individuals|subjects)\s+(?:aged\s+)?)$",
     re.I,
 )
+_PRE_ELIGIBILITY = re.compile(r"\blife\s+expectancy\b[^;.]{0,30}$", re.I)
 _POST_AGE = re.compile(r"\s*-?\s*(?:old|of\s+age)\b", re.I)
 _POST_SCHEDULE = re.compile(
     r"\s*(?:-?\s*(?:on|off)\b|followed\s+by\b|otherwise\b"
@@ -421,17 +428,34 @@ _NR_DEFINITION = re.compile(r"\s*[=:,]\s*not\s+reached", re.I)
 
 # 9. Counts of patients: "303 patients", "two patients", "Twenty-five (of 361) and
 #    29 (of 362) patients", "25 Japanese patients", "12 of 20 patients".
-#    Decision: in "N (of M) patients" both N and M count patients, so both are
-#    SAMPLE_SIZE; "59% (178 of 302) of patients" has no "patients" right after the
-#    count and stays NUMBER. "cases" is not a patient noun ("89% of cases" is a
-#    cohort descriptor; "four cases with grade 3" counts events).
+#    Decision (as gold/README.md §9): every count of patients is a SAMPLE_SIZE,
+#    cohorts, arms, case and event counts alike; in "N (of M) patients" and in
+#    "59% (178 of 302)" both numbers count patients. "89% of cases" is a
+#    percentage, but "four cases with grade 3" counts patients.
 _COUNT = rf"(?:{_NUM_LB}\d{{1,3}}(?:,\d{{3}})+(?!\d)|{_NUM_LB}\d+(?![\d.])|\b{_WORDNUM}\b)(?:\s*\((?i:of)\s+\d[\d,]*\)|\s+(?i:of)\s+\d[\d,]*(?![\d.]))?"
-_PATIENT_NOUN = r"(?:patients?|subjects?|participants?|individuals|persons|people|women|men|adults|children|volunteers|pts)\b"
+_PATIENT_NOUN = r"(?:patients?|subjects?|participants?|individuals|persons|people|women|men|adults|children|volunteers|pts|cases?)\b"
+# The span takes the noun when it directly follows the number ("350 patients",
+# "two patients", "four cases"); after adjectives or "(of 362)" it is the bare
+# number ("25 Japanese patients" -> "25"), as gold/README.md §9 annotates.
 _SAMPLE_NOUN = re.compile(
     rf"(?P<all>{_COUNT}(?:\s*(?:,\s*(?:and|or)|,|and|or)\s+{_COUNT}){{0,6}})\s+"
-    r"(?:(?!(?:of|with|and|or|in|to|for|the|vs|versus|than|from|per|at|on|by|were|was|had|have|who|which|that)\b)[A-Za-z][A-Za-z+\-]*\s+){0,2}"
+    r"(?P<adj>(?:(?!(?:of|with|and|or|in|to|for|the|vs|versus|than|from|per|at|on|by|were|was|had|have|who|which|that)\b)[A-Za-z][A-Za-z+\-]*\s+){0,2})"
     rf"(?P<noun>{_PATIENT_NOUN})",
     re.I,
+)
+# "59% (178 of 302)", "8% [four of 313]", "64.3% (178/277)": after a percentage,
+# both numbers of the bracket count patients.
+_PCT_COUNTS = re.compile(
+    rf"%\s*[(\[]\s*(?P<a>\d[\d,]*|\b{_WORDNUM}\b)\s*(?:of|/)\s*(?P<b>\d[\d,]*)(?![\d.])\s*[)\]]", re.I
+)
+# Counts of patients named by what happened to them: "two partial responses",
+# "three PR, four SD", "16 male and 10 female", "14 were treated with PC".
+_COUNT_CATEGORY = re.compile(
+    rf"(?P<n>{_NUM_LB}\d+(?![\d.,])|\b(?i:{_WORDNUM})\b)\s+(?:"
+    r"(?i:(?:partial|complete|objective|confirmed)\s+(?:responses?|remissions?|responders?)|responders?|non-?responders?"
+    r"|stable\s+disease|progressive\s+disease|disease\s+progressions?|not\s+evaluable|males?|females?"
+    r"|were\s+(?:treated|randomi[sz]ed|enrolled|assigned|included|excluded|evaluable|assessable|censored|alive))"
+    r"|(?:PR|CR|SD|PD|NE)s?)(?![A-Za-z])"
 )
 _COUNT_ITEM = re.compile(rf"{_NUM_LB}\d[\d,]*(?![\d.])|\b{_WORDNUM}\b", re.I)
 # A number after these words labels a thing, it does not count patients.
@@ -439,9 +463,10 @@ _PRE_LABEL = re.compile(
     r"\b(?:stage|grade|cycles?|arms?|phase|cohorts?|part|days?|weeks?|version|lines?|exon|level|group|figure|fig\.|table|step|category|class|type|ecog|ps|score)\s*$",
     re.I,
 )
-# "350 patients to receive erlotinib and 320 to receive placebo": the elided noun.
+# "350 patients to receive erlotinib and 320 to receive placebo", "657 patients
+# died; 314 in the placebo group and 343 in ...": the elided noun.
 _ELLIPTIC_COUNT = re.compile(
-    rf"(?P<gap>[^0-9;]{{0,60}}?)(?:,\s*|\band\s+){_num('n')}\s+(?:to|in|on|were|received|receiving|with|for|assigned|allocated|randomi[sz]ed)\b",
+    rf"(?P<gap>[^0-9;]{{0,60}}?)(?:[,;]\s*|\band\s+){_num('n')}\s+(?:to|in|on|were|received|receiving|with|for|assigned|allocated|randomi[sz]ed)\b",
     re.I,
 )
 
@@ -494,6 +519,8 @@ _BRACKETS = re.compile(r"[\[\]()]")
 _OPEN_BRACKET_GAP = re.compile(r"\s*[(\[]\s*")
 _CLOSE_BRACKET = re.compile(r"\s*[)\]]")
 _OPEN_BEFORE = re.compile(r"[(\[]\s*$")
+_P_AFTER_CI = re.compile(r"\s*[,;]\s*[Pp]\s*(?:<=|>=|[<>=≤≥])")
+_TIME_TO_EVENT = re.compile(r"surviv|progression|death|hazard|\b(?:PFS|OS|TTP|DFS|EFS)\b", re.I)
 
 
 # --------------------------------------------------------------------------- #
@@ -667,6 +694,7 @@ class _Scan:
         self.pass_time()
         self.pass_not_reached()
         self.pass_sample_noun()
+        self.pass_other_counts()
         self.pass_hazard_odds()
         self.pass_ratio()
         self.pass_bare_ci()
@@ -728,7 +756,7 @@ class _Scan:
             if freq is None and m.group("per"):
                 freq = _freq_code(m.group("per").replace(" ", ""))
             if freq is None:
-                after = _FREQ_AFTER_PAREN.match(self.view, m.end())
+                after = _FREQ_DETACHED.match(self.view, m.end()) or _FREQ_AFTER_PAREN.match(self.view, m.end())
                 if after is None and self.view.rfind("(", max(0, s - 80), s) > self.view.rfind(")", max(0, s - 80), s):
                     # inside a parenthetical: "(1,000 mg/m2 in patients >65 years) BID"
                     after = _FREQ_CLOSING_PAREN.match(self.view, m.end())
@@ -873,6 +901,9 @@ class _Scan:
             # "for 4 weeks followed by 2 weeks off", "12 weeks otherwise",
             # "28 days after the last dose": parts of a schedule.
             return "SCHEDULE", None, None
+        if _PRE_ELIGIBILITY.search(pre):
+            # "estimated life expectancy of at least 8 weeks": an entry criterion.
+            return "NUMBER", None, "eligibility"
         if unit == "years" and (_PRE_AGE.search(pre) or _POST_AGE.match(post)):
             return "AGE", None, "age"
         at = _PRE_AT.search(pre)
@@ -910,10 +941,17 @@ class _Scan:
             self.add("DURATION", s, e, not_reached=True, cue="median")
 
     def pass_sample_noun(self) -> None:
-        for m in self.matches(_SAMPLE_NOUN, "all"):
+        pos = 0
+        while True:
+            m = _SAMPLE_NOUN.search(self.view, pos)
+            if m is None:
+                return
             s, e = m.span("all")
-            if _PRE_LABEL.search(self.view, max(0, s - 12), s):
+            pos = m.start() + 1  # a rejected match may hide a good one inside it
+            if not self.free(s, m.end()) or _PRE_LABEL.search(self.view, max(0, s - 12), s):
+                # "grade 3 and one case": "3" labels a grade; "one case" still counts
                 continue
+            pos = m.end()
             items = list(_COUNT_ITEM.finditer(self.view, s, e))
             values: list[tuple[int, int, int]] = []
             for it in items:
@@ -930,6 +968,10 @@ class _Scan:
             if not values:
                 continue
             noun = m.group("noun").lower()
+            if not m.group("adj") and values[-1][1] == e:
+                # the noun directly follows the last count: it joins the span
+                vs, _, val = values[-1]
+                values[-1] = (vs, m.end("noun"), val)
             for vs, ve, val in values:
                 self.add("SAMPLE_SIZE", vs, ve, low=val, qualifier=self.qualifier(vs, ve, None), cue=noun)
             pos = m.end()
@@ -942,6 +984,22 @@ class _Scan:
                     break
                 self.add("SAMPLE_SIZE", el.start("n"), el.end("n"), low=whole, cue=noun)
                 pos = el.end("n")
+
+    def pass_other_counts(self) -> None:
+        for m in self.matches(_PCT_COUNTS, "a"):
+            if not self.free(*m.span("b")):
+                continue
+            for g in ("a", "b"):
+                whole = _whole(parse_number(m.group(g)))
+                if whole is not None:
+                    self.add("SAMPLE_SIZE", m.start(g), m.end(g), low=whole, cue="of")
+        for m in self.matches(_COUNT_CATEGORY, "n"):
+            s, e = m.span("n")
+            if not self.free(s, e) or _PRE_LABEL.search(self.view, max(0, s - 12), s):
+                continue
+            whole = _whole(parse_number(m.group("n")))
+            if whole is not None:
+                self.add("SAMPLE_SIZE", s, e, low=whole, qualifier=self.qualifier(s, e, None), cue="category")
 
     # -- hazard and odds ratios ------------------------------------------------ #
     def pass_hazard_odds(self) -> None:
@@ -1079,6 +1137,8 @@ class _Scan:
                 s = m.start("a")
                 if not self.free(s, e):
                     continue
+            if not m.group("b") and self._bracket_statistic(m, s, e):
+                continue
             kind, cue = "NUMBER", None
             if _PRE_AGE_NUMBER.search(self.view, max(0, s - 15), s):
                 kind, cue = "AGE", "age"  # "a median age of 59"
@@ -1087,19 +1147,40 @@ class _Scan:
                 high=parse_number(m.group("b")) if m.group("b") else None,
                 qualifier=self.qualifier(s, e, m.group("qs") if s < m.start("a") else None), cue=cue,
             )  # fmt: skip
-            # "(1·30, 1·05–1·61, p=0·017)": a statistic with its interval in one bracket.
-            if not m.group("b") and _OPEN_BEFORE.search(self.view, max(0, s - 3), s):
-                ci = _BARE_CI.match(self.view, e)
-                if ci is not None and not ci.group("open") and not ci.group("comma"):
-                    cs = ci.start("a")
-                    ce = ci.end("pb") if ci.group("pb") else ci.end("b")
-                    if self.free(cs, ce):
-                        open_end = not _NUMERIC.match(ci.group("b"))
-                        self.add(
-                            "CI", cs, ce, low=parse_number(ci.group("a")),
-                            high=None if open_end else parse_number(ci.group("b")),
-                            level=95.0, not_reached=open_end,
-                        )  # fmt: skip
+
+    def _bracket_statistic(self, m: re.Match[str], s: int, e: int) -> bool:
+        """ "(1·30, 1·05–1·61, p=0·017)": a statistic with its interval in one bracket.
+
+        With no cue in the sentence, a unitless value, its CI and a p value in one
+        bracket of a time-to-event sentence ("overall survival seemed to be worse
+        ... (1·30, 1·05–1·61, p=0·017)", PMC3488187) is a hazard ratio (cue
+        "implicit"); elsewhere the value stays a NUMBER. The range is its CI either way.
+        """
+        if not _OPEN_BEFORE.search(self.view, max(0, s - 3), s):
+            return False
+        ci = _BARE_CI.match(self.view, e)
+        if ci is None or ci.group("open") or ci.group("comma"):
+            return False
+        cs = ci.start("a")
+        ce = ci.end("pb") if ci.group("pb") else ci.end("b")
+        if not self.free(cs, ce):
+            return False
+        hazard = (
+            "." in m.group("a")
+            and _P_AFTER_CI.match(self.view, ce) is not None
+            and _TIME_TO_EVENT.search(self.view) is not None
+        )
+        if hazard:
+            self.add("HAZARD_RATIO", s, e, low=parse_number(m.group("a")), cue="implicit")
+        else:
+            self.add("NUMBER", s, e, low=parse_number(m.group("a")), qualifier=self.qualifier(s, e, None))
+        open_end = not _NUMERIC.match(ci.group("b"))
+        self.add(
+            "CI", cs, ce, low=parse_number(ci.group("a")),
+            high=None if open_end else parse_number(ci.group("b")),
+            level=95.0, not_reached=open_end,
+        )  # fmt: skip
+        return True
 
 
 def scan(text: str) -> list[Quantity]:
