@@ -595,6 +595,7 @@ class Assembler:
 
 #: Arms joined into one regimen: "chemotherapy plus surgery", "bevacizumab/carboplatin/paclitaxel".
 _COMBINE = re.compile(r"^\s*(?:plus|\+|/|combined\s+with|in\s+combination\s+with|together\s+with)\s*$", re.I)
+_LIST_ON = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+)$")
 COMBO = " + "
 
 
@@ -603,7 +604,10 @@ def _combine(text: str, arms: list[Mention]) -> list[Mention]:
     out: list[Mention] = []
     for a in arms:
         prev = out[-1] if out else None
-        if prev is not None and _COMBINE.match(text[prev.end:a.start]):
+        between = text[prev.end:a.start] if prev is not None else ""
+        # "X in combination with Y, Z, and W": once a regimen is open, a list goes on
+        listed = prev is not None and prev.label == "ARMS" and _LIST_ON.match(between)
+        if prev is not None and (_COMBINE.match(between) or listed):
             members = prev.norm.get("members") or [prev.key]
             if a.key not in members:
                 members = members + [a.key]

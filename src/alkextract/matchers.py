@@ -169,6 +169,9 @@ class DrugLexicon:
     def __init__(self, ruleset: RuleSet) -> None:
         self.entries = _cached_entries(ruleset, self._build)
         self._inn_ids = {n: db for n, db in self.entries.values() if db}
+        words = ruleset.settings["drug_stoplist.yaml"].get("not_before", [])
+        alts = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+        self._not_before = re.compile(rf"\s*(?:{alts})(?![^\W_])", re.I) if alts else None
 
     @staticmethod
     def _build(ruleset: RuleSet) -> dict[str, tuple[str, str | None]]:
@@ -208,25 +211,32 @@ class DrugLexicon:
         return self._inn_ids.get(name)
 
     def find(self, text: str) -> list[Mention]:
-        toks = [(m.start(), m.end()) for m in re.finditer(r"[^\W_]+(?:[.'][^\W_]+)*", text)]
+        """Every drug name in ``text``: the longest lexicon variant of up to four words
+        (joined by a space or a hyphen) at each word."""
+        words = [(m.start(), m.end()) for m in _DRUG_WORD.finditer(text)]
+        firsts = self._first_words()
         out: list[Mention] = []
         i = 0
-        while i < len(toks):
+        while i < len(words):
+            s = words[i][0]
             hit = None
-            for n in range(min(self.max_words, len(toks) - i), 0, -1):
-                s, e = toks[i][0], toks[i + n - 1][1]
-                if n > 1 and not all(
-                    re.fullmatch(r"(?:[^\S\n]|[\-‐‑/])", text[toks[k][1]:toks[k + 1][0]] or "x") and
-                    text[toks[k][1]:toks[k + 1][0]] != "/"
-                    for k in range(i, i + n - 1)
-                ):
-                    continue
-                entry = self.entries.get(_norm_key(text[s:e]))
+            low = text[s:words[i][1]].lower()
+            if low in firsts:  # only the first word of a multi-word variant looks further
+                for n in range(min(self.max_words, len(words) - i), 1, -1):
+                    if all(_JOINER.fullmatch(text[words[k][1]:words[k + 1][0]]) for k in range(i, i + n - 1)):
+                        e = words[i + n - 1][1]
+                        entry = self.entries.get(_norm_key(text[s:e]))
+                        if entry:
+                            hit = (n, e, entry)
+                            break
+            if hit is None:
+                entry = self.entries.get(low)
                 if entry:
-                    hit = (n, s, e, entry)
-                    break
+                    hit = (1, words[i][1], entry)
+            if hit and self._not_before is not None and self._not_before.match(text, hit[1], hit[1] + 40):
+                hit = None  # "Insulin Growth Factor 1 Receptor": a target, not the agent
             if hit:
-                n, s, e, (name, dbid) = hit
+                n, e, (name, dbid) = hit
                 norm = {"name": name}
                 if dbid:
                     norm["drugbank_id"] = dbid
@@ -235,6 +245,16 @@ class DrugLexicon:
             else:
                 i += 1
         return out
+
+    def _first_words(self) -> set[str]:
+        if not hasattr(self, "_firsts"):
+            self._firsts = {k.split(" ", 1)[0] for k in self.entries if " " in k}
+        return self._firsts
+
+
+_DRUG_WORD = re.compile(r"[^\W_]+(?:[.'][^\W_]+)*")
+#: what may join the words of a multi-word drug name: one space or one hyphen
+_JOINER = re.compile(r"(?:[^\S\n]|[\-‐‑])")
 
 
 # ----------------------------------------------------------------------------------
@@ -381,6 +401,7 @@ class EntityMatcher:
         if not abbreviations:
             return entities
         extra: list[Mention] = []
+        protos: dict[str, Mention] = {}
         for short, long in abbreviations:
             if len(short) < 2 or not any(c.isupper() for c in short):
                 continue
@@ -390,12 +411,15 @@ class EntityMatcher:
                 # TTP): take the entity written right before "(TTP)" instead
                 m = re.search(r"\(\s*" + re.escape(short) + r"\s*\)", text)
                 if m:
-                    proto = next((e for e in entities if e.end <= m.start() and not text[e.end:m.start()].strip()
+                    proto = next((e for e in entities if 0 <= m.start() - e.end <= 2 and not text[e.end:m.start()].strip()
                                   and e.label in ("ENDPOINT", "DRUG_CLASS", "THERAPY", "DRUG")), None)
             if proto is None:
                 continue
-            rx = re.compile(r"(?<![^\W_])" + re.escape(short) + r"(?![^\W_])")
-            for m in rx.finditer(text):
+            protos[short] = proto
+        if protos:
+            alts = "|".join(re.escape(k) for k in sorted(protos, key=len, reverse=True))
+            for m in re.finditer(r"(?<![^\W_])(?:" + alts + r")(?![^\W_])", text):
+                proto = protos[m.group(0)]
                 extra.append(Mention(proto.label, m.start(), m.end(), m.group(0), dict(proto.norm), "abbreviation"))
         if not extra:
             return entities

@@ -278,6 +278,12 @@ class FindingsComponent:
             doc_arms=list(dict.fromkeys(doc_arms)),
             doc_line=doc_lines[0] if doc_lines else None,
         )
+        if title is not None and doc_trial is not None:
+            # "BTH1677 in combination with bevacizumab, carboplatin, and paclitaxel":
+            # the arms a title names are the arms of the trial the document is about
+            for arm in assembler._arms(title):
+                for key in arm.norm.get("members") or [arm.key]:
+                    doc_trial.add_arm(key)
         if title is not None:
             pair = assembler._arm_pair(assembler._arms(title), title.end, (title.start, title.end), TITLE_VERSUS)
             if pair is not None:
@@ -480,6 +486,9 @@ def build(patterns_dir: str | Path | None = None) -> Language:
     # drops bracketed spans over 8 tokens, so bound the pattern to that.
     detector.matcher = Matcher(nlp.vocab)
     detector.matcher.add("parenthesis", [[{"ORTH": "("}, {"ORTH": {"NOT_IN": ["(", ")"]}, "OP": "{1,8}"}, {"ORTH": ")"}]])
+    # its global matcher is emptied after every doc and warns (W036) when run empty;
+    # a pattern no token can match keeps it quiet without changing what it finds
+    detector.global_matcher.add("alkextract-never", [[{"ORTH": "\x00never\x00"}]])
     nlp.add_pipe("alkextract_entities", config={"patterns_dir": pdir})
     nlp.add_pipe("alkextract_findings")
     return nlp
@@ -504,8 +513,5 @@ def load(patterns_dir: str | Path | None = None) -> Language:
 def run(source: SourceText, patterns_dir: str | None = None) -> Doc:
     """Run the whole pipeline over one document's text."""
     nlp = load(patterns_dir)
-    with warnings.catch_warnings():
-        # scispaCy's detector warns that its global matcher is empty on every call
-        warnings.filterwarnings("ignore", message=r".*\[W036\].*")
-        # the tokenizer takes a SourceText (PDF layout included); spaCy's __call__ takes str
-        return nlp(nlp.tokenizer(source))
+    # the tokenizer takes a SourceText (PDF layout included); spaCy's __call__ takes str
+    return nlp(nlp.tokenizer(source))

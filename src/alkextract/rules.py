@@ -32,7 +32,7 @@ RULE_FILES = {
 }
 RULE_KEYS = {"label", "pattern", "regex", "case", "id", "norm", "source", "note"}
 YAML_FILES = {
-    "drug_stoplist.yaml": {"variants", "drop_mesh_prefixes_without_drugbank", "min_length"},
+    "drug_stoplist.yaml": {"variants", "drop_mesh_prefixes_without_drugbank", "min_length", "not_before"},
     "endpoint_codes.yaml": {"site_words", "site_codes", "statistic_words", "spec_codes", "prefix_regexes", "other_prefixes", "stop_contexts"},
     "acronym_stoplist.yaml": {"words"},
 }
