@@ -172,7 +172,8 @@ class EntityComponent:
         numbers = [_quantity_mention(q) for q in quantities if q.kind in ENTITY_KINDS and not q.not_reached]
         # a number inside a name ("ALTA-1L", "PROFILE 1014") is part of the name
         numbers = [n for n in numbers if not _overlaps_any(n, entities)]
-        doc._.mentions = sorted(entities + numbers, key=lambda m: (m.start, m.end))
+        mentions = _table_trial_names(doc, sorted(entities + numbers, key=lambda m: (m.start, m.end)))
+        doc._.mentions = mentions
         doc._.cues = cues
         doc.user_data["alkextract_quantities"] = quantities
         spans = []
@@ -182,6 +183,60 @@ class EntityComponent:
                 spans.append(span)
         doc.spans["alkextract"] = spans
         return doc
+
+
+def _table_cells(doc: Doc) -> list[list[tuple[int, int]]]:
+    """Each table row as its cells (repaired offsets): the PDF's cells, or for a table
+    flattened into text one line per cell, its lines grouped into rows."""
+    rep: Repaired = doc._.repaired
+    source: SourceText = doc._.source
+    rows: list[list[tuple[int, int]]] = []
+    if source.tables:
+        back = _source_to_repaired(rep)
+        for t in source.tables:
+            for r in t.rows:
+                rows.append([(back(c.start), back(c.end)) for c in r if c.end > c.start])
+        return rows
+    return []
+
+
+def _table_trial_names(doc: Doc, entities: list[Mention]) -> list[Mention]:
+    """A trials table names each trial in the cell before its registry id ("Global phase
+    II" | "NCT01970865"); such a name, unknown to the patterns, becomes a TRIAL here and
+    wherever else the document repeats it."""
+    text = doc._.repaired.text
+    rows = _table_cells(doc)
+    if not rows:
+        lines = [(s.start, s.end) for s in doc._.sentences if s.kind == "table"]
+        starts = [r for r in table_rows(lines, entities)]
+        rows = [[ln for ln in lines if a <= ln[0] and ln[1] <= b] for a, b in starts]
+    names: dict[str, str] = {}
+    for cells in rows:
+        if not cells:
+            continue
+        row_ents = [e for e in entities if cells[0][0] <= e.start and e.end <= cells[-1][1]]
+        ids = [e for e in row_ents if e.label == "TRIAL_ID"]
+        if not ids or any(e.label == "TRIAL" for e in row_ents):
+            continue
+        rid = ids[0]
+        k = next((k for k, (a, b) in enumerate(cells) if a <= rid.start < b), None)
+        if k is None:
+            continue
+        a = cells[k][0]
+        if not text[a:rid.start].strip() and k > 0:
+            a = cells[k - 1][0]  # the id opens its cell: the name is the cell before
+        before = [e for e in row_ents if a <= e.start and e.end <= rid.start]
+        if before:
+            a = before[-1].end  # "Lorlatinib 100 mg QD Global phase II NCT01970865"
+        cell = re.sub(r"\s+", " ", text[a:rid.start]).strip(" |")
+        if cell[:1].isupper() and 1 <= len(cell.split()) <= 4 and not re.search(r"[;:,|]", cell):
+            names[cell.lower()] = cell
+    if not names:
+        return entities
+    alts = "|".join(r"\s+".join(map(re.escape, n.split())) for n in sorted(names.values(), key=len, reverse=True))
+    found = [Mention("TRIAL", m.start(), m.end(), m.group(0), {"name": names[re.sub(r"\s+", " ", m.group(0)).lower()]}, "rule")
+             for m in re.finditer(rf"(?<![^\W_])(?:{alts})(?![^\W_])", text, re.I)]
+    return resolve_overlaps(entities + found)
 
 
 def _overlaps_any(m: Mention, sorted_mentions: list[Mention]) -> bool:

@@ -236,10 +236,16 @@ def _classify(lines: list[_Line], hard_wrapped: bool) -> tuple[list[str], list[s
                 in_table = False  # prose resumes
             else:
                 kinds[i] = "table"
-                if not (i > 0 and kinds[i - 1] == "table" and joins[i - 1] == "hyphen"):
+                if not (i > 0 and kinds[i - 1] == "table" and joins[i - 1] in ("hyphen", "space")):
                     brk(i - 1)
+                nxt = lines[i + 1].stripped if i + 1 < n else ""
                 if s.endswith("-") and not s.endswith(" -") and i < n - 1:
                     joins[i] = "hyphen"  # "post-second-" / "generation ALKi": one cell
+                elif i < n - 1 and (s.endswith((";", ",")) or nxt[:1].islower()
+                                    or (nxt[:1].isdigit() and s[-1:].islower() and " " in s)) \
+                        and not _is_legend(nxt) and not _CAPTION.match(nxt):
+                    # "Every 6 weeks if baseline BM;" / "12 weeks otherwise": one cell
+                    joins[i] = "space"
                 else:
                     brk(i)
                 i += 1
