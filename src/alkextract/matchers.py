@@ -104,6 +104,16 @@ class _PhraseSet:
         return found
 
 
+class _Combined:
+    """Phrase sets whose matches may overlap each other (entities and cues)."""
+
+    def __init__(self, *sets: _PhraseSet) -> None:
+        self.sets = sets
+
+    def finditer(self, text: str) -> list[tuple[int, int, Rule]]:
+        return [f for ps in self.sets for f in ps.finditer(text)]
+
+
 # ----------------------------------------------------------------------------------
 # Drugs: the offline DrugBank/MeSH lexicon of drug-named-entity-recognition
 # ----------------------------------------------------------------------------------
@@ -281,6 +291,12 @@ class EntityMatcher:
             label: _PhraseSet(ruleset.by_label(label))
             for label in ("DRUG_CLASS", "THERAPY", "TRIAL", "TRIAL_ID", "ENDPOINT", "POPULATION", "LINE")
         }
+        # one pass over the words for the entity labels; cues (population, line) overlap
+        # entities by design ("after crizotinib failure"), so they are a set of their own
+        entity_rules = [r for label in ("DRUG_CLASS", "THERAPY", "TRIAL", "TRIAL_ID", "ENDPOINT")
+                        for r in ruleset.by_label(label)]
+        self.all_phrases = _Combined(_PhraseSet(entity_rules),
+                                     _PhraseSet(ruleset.by_label("POPULATION") + ruleset.by_label("LINE")))
         codes = ruleset.settings["endpoint_codes.yaml"]
         self.site_codes: dict[str, str] = dict(codes.get("site_codes", {}))
         self.spec_codes = set(codes.get("spec_codes", []))
@@ -359,21 +375,22 @@ class EntityMatcher:
     def find(self, text: str, abbreviations: Sequence[tuple[str, str]] = ()) -> tuple[list[Mention], list[Mention]]:
         """All entities (non-overlapping, sorted) and all cues (POPULATION/LINE) in ``text``."""
         found: list[Mention] = list(self.drugs.find(text))
-        for label in ("DRUG_CLASS", "THERAPY", "TRIAL", "TRIAL_ID"):
-            for s, e, rule in self.phrases[label].finditer(text):
-                found.append(self._make(label, text, s, e, rule))
         stops = [m.span() for m in self._stop_context.finditer(text)] if self._stop_context else []
-        for s, e, rule in self.phrases["ENDPOINT"].finditer(text):
-            if not any(a <= s and e <= b for a, b in stops):
-                found.append(self._endpoint(text, s, e, rule))
+        cues: list[Mention] = []
+        for s, e, rule in self.all_phrases.finditer(text):
+            if rule.label == "ENDPOINT":
+                if not any(a <= s and e <= b for a, b in stops):
+                    found.append(self._endpoint(text, s, e, rule))
+            elif rule.label in ("POPULATION", "LINE"):
+                cues.append(self._make(rule.label, text, s, e, rule))
+            else:
+                found.append(self._make(rule.label, text, s, e, rule))
         found.extend(self._unseen_trials(text))
         # an acronym the text defines as something else ("EGFR-mutated (EGFRm)") is no trial
         defined = {short for short, long in abbreviations if not _TRIAL_WORD.search(long)}
         found = [m for m in found if not (m.label == "TRIAL" and m.origin == "rule" and m.text in defined)]
         entities = _join_slashed_trials(text, resolve_overlaps(found))
         entities = self._add_abbreviations(text, entities, abbreviations)
-        cues = [self._make(label, text, s, e, rule)
-                for label in ("POPULATION", "LINE") for s, e, rule in self.phrases[label].finditer(text)]
         cues.sort(key=lambda m: (m.start, -m.end))
         return entities, cues
 

@@ -27,7 +27,7 @@ from typing import Any, Callable
 
 import numpy
 import spacy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
@@ -137,12 +137,13 @@ class Segmenter:
             doc._.source = read_text_unchecked(doc.text)
         sents = segment(rep.text, rep.blocks)
         doc._.sentences = sents
-        starts = {s.start for s in sents}
         # all at once: setting token.is_sent_start one by one re-checks the whole doc
         # (spaCy stores attributes as uint64; -1, "not a start", wraps as spaCy's own to_array does)
-        flags = numpy.array([1 if (t.i == 0 or t.idx in starts) else -1 for t in doc], dtype="int64").astype("uint64")
         if len(doc):
-            doc.from_array([SENT_START], flags.reshape(-1, 1))
+            idx = doc.to_array([IDX]).reshape(-1).astype("int64")
+            flags = numpy.where(numpy.isin(idx, [s.start for s in sents]), 1, -1).astype("int64")
+            flags[0] = 1
+            doc.from_array([SENT_START], flags.astype("uint64").reshape(-1, 1))
         return doc
 
 
