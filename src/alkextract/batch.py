@@ -488,7 +488,16 @@ def _parallel(
     try:
         while next_yield < len(docs):
             while next_submit < len(docs) and len(pending) < 2 * n_workers and next_submit - next_yield < window:
-                pending[pool.submit(_work, docs[next_submit])] = next_submit
+                try:
+                    fut = pool.submit(_work, docs[next_submit])
+                except BrokenProcessPool:
+                    # a worker died since the last wait: its futures report it below
+                    if not pending:  # (none to report it: start afresh)
+                        pool.shutdown(wait=True)
+                        pool = _pool(n_workers, initargs)
+                        continue
+                    break
+                pending[fut] = next_submit
                 next_submit += 1
             if next_yield not in ready:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
