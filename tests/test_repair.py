@@ -66,7 +66,9 @@ def test_editorial_blocks():
     assert kinds["How to proceed with treatment in the case of CNS progression on an ALK inhibitor"] == "heading"
     assert kinds["ALK = anaplastic lymphoma kinase; NR = not reached; ORR = overall response rate."] == "legend"
     assert kinds["Crizotinib"] == "table"
-    assert kinds["post-second-generation ALKi"] == "table"  # a hyphenated cell rejoined
+    # a cell continued over lines is one cell, its hyphenated word rejoined
+    assert kinds["Crizotinib-naïve, post-crizotinib, post-second-generation ALKi"] == "table"
+    assert kinds["Yes Yes; Every 6 weeks if baseline BM; 12 weeks otherwise"] == "table"
     captions = [t for t, k in kinds.items() if k == "caption"]
     assert any(t.startswith("Table 1: Clinical trials") and t.endswith("nervous system disease") for t in captions)
     # the sentence interrupted by the figure does not run into the caption
