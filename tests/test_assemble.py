@@ -166,3 +166,43 @@ def test_document_trial_from_the_title():
     [trial] = res.trials
     assert trial.name == "KRONOS-7" and trial.phase == "3"
     assert set(trial.interventions) == {"alectinib", "crizotinib"}
+
+
+# News and review phrasing of ALK, EGFR and ROS1 results (not from the gold documents).
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("In the CROWN trial, lorlatinib reduced the risk of disease progression or death by 72% versus "
+         "crizotinib (HR 0.28; 95% CI, 0.19–0.41).",
+         [("72%", "OTHER", ["lorlatinib"], None, "CROWN"), ("0.28", "PFS", ["lorlatinib"], ["crizotinib"], "CROWN")]),
+        ("The 5-year PFS rate was 60% with lorlatinib and 8% with crizotinib.",
+         [("60%", "PFS", ["lorlatinib"], None, None), ("8%", "PFS", ["crizotinib"], None, None)]),
+        ("Osimertinib improved median OS to 38.6 months versus 31.8 months with gefitinib or erlotinib "
+         "(HR 0.80; 95.05% CI, 0.64–1.00; P=0.046).",
+         [("38.6 months", "OS", ["osimertinib"], None, None), ("31.8 months", "OS", ["gefitinib"], None, None),
+          ("0.80", "OS", ["osimertinib"], ["gefitinib", "erlotinib"], None)]),
+        ("Median PFS by independent review was 24.0 months with brigatinib and 11.1 months with crizotinib "
+         "(HR 0.49, 95% CI 0.35-0.68; log-rank P<0.0001).",
+         [("24.0 months", "PFS", ["brigatinib"], None, None), ("11.1 months", "PFS", ["crizotinib"], None, None),
+          ("0.49", "PFS", ["brigatinib"], ["crizotinib"], None)]),
+        ("Grade 3 or higher adverse events occurred in 41% of patients receiving alectinib and 50% of those "
+         "receiving crizotinib.",
+         [("41%", "OTHER", ["alectinib"], None, None), ("50%", "OTHER", ["crizotinib"], None, None)]),
+    ],
+)
+def test_news_and_review_phrasing(text, expected):
+    assert pick(findings(text), "value", "endpoint", "intervention", "comparator", "trial") == expected
+
+
+def test_subgroups_of_two_values_stay_apart():
+    rows = findings("Repotrectinib produced a confirmed ORR of 79% (95% CI, 68-88) in TKI-naive ROS1 fusion-positive "
+                    "NSCLC and 38% in patients previously treated with one ROS1 TKI.")
+    assert pick(rows, "value", "endpoint", "population", "line", "ci") == [
+        ("79%", "ORR", ["tki-naive"], None, (68, 88)),
+        ("38%", "ORR", [], "later-line", None),
+    ]
+    rows = findings("At 12 months, the cumulative incidence of CNS progression was 9.4% with alectinib and 41.4% with crizotinib.")
+    assert pick(rows, "value", "endpoint", "intervention", "timepoint") == [
+        ("9.4%", "CNS-PROGRESSION", ["alectinib"], (12, "months")),
+        ("41.4%", "CNS-PROGRESSION", ["crizotinib"], (12, "months")),
+    ]

@@ -55,6 +55,12 @@ _DESCRIPTOR = re.compile(
     r"were (?:male|female|men|women|smokers|never|current|former|asian|white|caucasian)|male|female|"
     r"never[- ]smokers?|smoking|ECOG|performance status|stage I|median age|aged|years old|"
     r"were included|were enrolled|were randomi[sz]ed|active BM|had (?:treated|untreated|asymptomatic|active) brain)", re.I)
+# what follows a percentage when it describes the cohort: "(of patients) were/had ...", "active BM"
+_PREDICATE = re.compile(r"\s*(?:\([^)]{0,30}\)\s*)?(?:of\s+(?:the\s+)?(?:patients|cases|participants)\s+)?(?:were\s+|had\s+|was\s+|received\s+)?")
+#: "reduced the risk of progression by 72%", "a 45% reduction in the risk of death": OTHER
+_RISK_REDUCTION = re.compile(
+    r"(?:\b(?:reduc\w*|lower\w*|decreas\w*)\s+(?:the\s+)?risk\b[^.;]{0,80}?\bby\s*$)|"
+    r"(?:^\s*(?:relative\s+)?(?:reduction|decrease)\s+in\s+(?:the\s+)?(?:risk|hazard))", re.I)
 _BM_INCIDENCE = re.compile(
     r"\b(?:brain|CNS|cerebral|central nervous system)(?:\s*\([A-Z]+\))?\s+metastas[ie]s\s+(?:\w+\s+){0,2}(?:occur|are present|were present|develop|present|is|are|was|were)|"
     r"\b(?:incidence|prevalence|frequency)\b", re.I)
@@ -75,6 +81,12 @@ _COMPARE = re.compile(r"\b(?:than|versus|vs\.?|compared\s+(?:with|to))\b", re.I)
 # "of these patients 30% had ...": the clause speaks of the previous value's patients
 _ANAPHORA = re.compile(r"^\W*(?:of|among|in)\s+(?:these|them|those)\b", re.I)
 # an arm named as history, not as the arm of a value: "under prior ALKi", "after crizotinib"
+#: a comparison word proper (no plain "and"/"or")
+_STRONG_VERSUS = re.compile(
+    r"\b(?:versus|vs\.?|v\.?|than|compared\s+with|compared\s+to|in\s+comparison\s+with|over)\s+"
+    r"(?:(?:did|do|were|was)\s+)?(?:(?:those|patients|the\s+patients)\s+)?"
+    r"(?:(?:assigned|allocated|randomi[sz]ed)(?:\s+to)?\s+|receiving\s+|given\s+|treated\s+with\s+|on\s+|in\s+)?"
+    r"(?:the\s+|with\s+)?$", re.I)
 #: a title's comparison also reads "X to Y" ("Comparison of Osimertinib to Chemotherapy")
 TITLE_VERSUS = re.compile(r"\b(?:versus|vs\.?|v\.?|compared\s+with|compared\s+to|to|or|and)\s+(?:the\s+)?$", re.I)
 _HISTORY = re.compile(r"\b(?:prior|previous|after|following|post-?)\s*$", re.I)
@@ -150,13 +162,19 @@ def _clause_of(clauses: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     return clauses[-1]
 
 
-def _is_result_value(text: str, s: Sent, q: Quantity) -> bool:
+def _is_result_value(text: str, s: Sent, q: Quantity, prev_end: int | None = None) -> bool:
     if q.kind in ("HAZARD_RATIO", "ODDS_RATIO", "RATIO"):
         return True
     sentence = text[s.start:s.end]
     local = text[max(s.start, q.start - 70): min(s.end, q.end + 70)]
     if q.kind == "PERCENTAGE":
-        if _DESCRIPTOR.search(local) and not any(e.label == "ENDPOINT" and abs(e.start - q.start) < 60 for e in s.entities):
+        # a descriptor says who the patients were: "crizotinib pre-treated in 89% of
+        # cases", "23% had treated brain metastases", "60% active BM" — before the value,
+        # or as its predicate; "38% in patients previously treated" is a subgroup instead
+        before = text[max(s.start, prev_end or s.start, q.start - 70): q.start]
+        after = _PREDICATE.match(text, q.end, min(s.end, q.end + 70))
+        described = _DESCRIPTOR.search(before) or (after and _DESCRIPTOR.match(text, after.end(), min(s.end, after.end() + 50)))
+        if described and not any(e.label == "ENDPOINT" and abs(e.start - q.start) < 60 for e in s.entities):
             return False
         return bool(_OUTCOME.search(sentence) or _BM_INCIDENCE.search(sentence)
                     or any(e.label == "ENDPOINT" for e in s.entities))
@@ -234,6 +252,10 @@ class Assembler:
         window = text[max(s.start, q.start - 120): q.start]
         if q.kind == "PERCENTAGE" and _CSF.search(text[max(s.start, q.start - 60): min(s.end, q.end + 30)]):
             return "CSF-PENETRATION", None
+        if q.kind == "PERCENTAGE" and (_RISK_REDUCTION.search(text[max(s.start, q.start - 120):q.start])
+                                       or _RISK_REDUCTION.match(text[q.end:min(s.end, q.end + 60)])):
+            m = re.search(r"risk\s+of\s+([^,;()]{3,60}?)(?:\s+by\b|\s+versus\b|\s+vs\b|[,;()]|$)", text[max(s.start, q.start - 120):min(s.end, q.end + 80)])
+            return "OTHER", ("reduction in the risk of " + m.group(1).strip()) if m else "risk reduction"
         # "in 45% of cases of isolated CNS progression": a population, not the outcome
         after = [e for e in after if not _OF_CASES.match(text[q.end:e.start])]
         if before:
@@ -333,13 +355,38 @@ class Assembler:
         own = [c for c in cues if c.start >= q.end and c.end <= end]
         if not own:
             prv = group[vi - 1].end if vi else max(a, prev_end)
+            if vi or prev_end > a:
+                # what follows the previous value up to the joining word is that value's
+                joins = list(re.finditer(r"\b(?:and|or|versus|vs\.?|compared\s+(?:with|to))\b", text[prv:q.start], re.I))
+                if joins:
+                    prv += joins[-1].start()
             own = [c for c in cues if c.start >= prv and c.end <= q.start]
-        if not own:
+        if not own and not self._sibling_has_own(cues, group, vi, clause, prev_end, next_start):
             end = until_compare(group[-1].end, min(b, next_start))
             own = [c for c in cues if c.start >= group[-1].end and c.end <= end]
         if not own and initial:
             own = [c for c in cues if c.end <= first_value]
         return own
+
+    def _sibling_has_own(self, cues: list[Mention], group: list[Quantity], vi: int, clause: tuple[int, int],
+                         prev_end: int, next_start: int) -> bool:
+        """Another value of the group has cues right next to it: the group's trailing
+        cue is then that value's, not a shared one ("79% in TKI-naive ... and 38% in
+        patients previously treated")."""
+        text = self.text
+        for k, q in enumerate(group):
+            if k == vi:
+                continue
+            nxt = group[k + 1].start if k + 1 < len(group) else -1
+            prv = group[k - 1].end if k else max(clause[0], prev_end)
+            if k + 1 < len(group):
+                m = _COMPARE.search(text, q.end, nxt)
+                end = m.start() if m else nxt
+                if any(c.start >= q.end and c.end <= end for c in cues):
+                    return True
+            if any(c.start >= prv and c.end <= q.start for c in cues) and k > 0:
+                return True
+        return False
 
     def _population(self, s: Sent, *window: Any) -> list[str]:
         cues = [c for c in s.cues if c.label == "POPULATION"]
@@ -392,8 +439,8 @@ class Assembler:
     def _sentence_findings(self, s: Sent) -> list[RawFinding]:
         text = self.text
         landmarks = self._landmarks(s)
-        values = [q for q in s.quantities if q.kind in VALUE_KINDS and q not in landmarks
-                  and _is_result_value(text, s, q)]
+        cands = [q for q in s.quantities if q.kind in VALUE_KINDS and q not in landmarks]
+        values = [q for k, q in enumerate(cands) if _is_result_value(text, s, q, cands[k - 1].end if k else None)]
         if not values:
             return []
         clauses = _clauses(text, s)
@@ -544,12 +591,17 @@ class Assembler:
             between = self.text[a.end:b.start]
             if a.key != b.key and len(between) <= 160 and not re.search(r"[.;]\s", between) and joiner.search(between):
                 pairs.append((a, b))
-        before = [p for p in pairs if p[1].end <= pos]
-        in_clause = [p for p in before if p[0].start >= clause[0]]
-        if in_clause or before:
-            return (in_clause or before)[-1]
-        after = [p for p in pairs if p[0].start >= pos]
-        return after[0] if after else None
+        # "X versus Y" before "X or Y": a plain or/and joins alternatives more often
+        strong = [p for p in pairs if not re.fullmatch(r"\s*(?:or|and)\s+(?:the\s+|with\s+)?", self.text[p[0].end:p[1].start])]
+        for cands in (strong, pairs):
+            before = [p for p in cands if p[1].end <= pos]
+            in_clause = [p for p in before if p[0].start >= clause[0]]
+            if in_clause or before:
+                return (in_clause or before)[-1]
+            after = [p for p in cands if p[0].start >= pos]
+            if after:
+                return after[0]
+        return None
 
     def _hr_arms(self, s: Sent, q: Quantity, arms: list[Mention]) -> tuple[list[str], list[str] | None]:
         """An HR's experimental arm and comparator: "in favour of X", "favouring X over
@@ -569,10 +621,14 @@ class Assembler:
                 others = [a for a in _dedupe(arms) if a.key != inter.key]
                 comp = others[0] if len(others) == 1 else None
             return [inter.key], ([comp.key] if comp else self._doc_other(inter.key))
-        pair = self._arm_pair(arms, q.start, (s.start, s.end))
-        if pair is not None:
-            return [pair[0].key], [pair[1].key]
         uniq = _dedupe(arms)
+        strong = self._arm_pair(arms, q.start, (s.start, s.end), _STRONG_VERSUS)
+        if strong is not None:
+            return [strong[0].key], [strong[1].key]
+        if len(uniq) >= 3:
+            # "Osimertinib ... versus ... gefitinib or erlotinib (HR ...)": the subject
+            # against the alternatives named after it
+            return [uniq[0].key], [a.key for a in uniq[1:]]
         if len(uniq) == 1:
             only = uniq[0]
             if _OVER.search(text[max(s.start, only.start - 25):only.start]):
