@@ -24,7 +24,7 @@ test: $(STAMP)
 
 ## Score extraction against the hand-annotated gold set
 eval: $(STAMP)
-	$(BIN)/alkextract evaluate --gold gold
+	$(BIN)/alkextract evaluate --gold gold --markdown out/eval.md --html out/eval.html
 
 ## Throughput, start-up and memory, side by side with the bare floor
 bench: $(STAMP)

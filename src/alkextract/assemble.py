@@ -84,6 +84,7 @@ _ANAPHORA = re.compile(r"^\W*(?:of|among|in)\s+(?:these|them|those)\b", re.I)
 #: a comparison word proper (no plain "and"/"or")
 _STRONG_VERSUS = re.compile(
     r"\b(?:versus|vs\.?|v\.?|than|compared\s+with|compared\s+to|in\s+comparison\s+with|over)\s+"
+    r"(?:th(?:at|ose)\s+(?:of|in|with)\s+)?"
     r"(?:(?:did|do|were|was)\s+)?(?:(?:those|patients|the\s+patients)\s+)?"
     r"(?:(?:assigned|allocated|randomi[sz]ed)(?:\s+to)?\s+|receiving\s+|given\s+|treated\s+with\s+|on\s+|in\s+)?"
     r"(?:the\s+|with\s+)?$", re.I)
@@ -98,6 +99,7 @@ _INTERACTION = re.compile(r"\binteraction\b", re.I)
 _OF_CASES = re.compile(r"^\s*of\s+(?:all\s+)?(?:cases|patients|those)\s+(?:of|with)\b", re.I)
 _VERSUS = re.compile(
     r"(?:^\s*(?:or|and)|\b(?:versus|vs\.?|v\.?|than|compared\s+with|compared\s+to|in\s+comparison\s+with|over))\s+"
+    r"(?:th(?:at|ose)\s+(?:of|in|with)\s+)?"
     # "... than did those assigned placebo", "versus patients receiving docetaxel"
     r"(?:(?:did|do|were|was)\s+)?(?:(?:those|patients|the\s+patients)\s+)?"
     r"(?:(?:assigned|allocated|randomi[sz]ed)(?:\s+to)?\s+|receiving\s+|given\s+|treated\s+with\s+|on\s+|in\s+)?"
@@ -258,6 +260,12 @@ class Assembler:
             return "OTHER", ("reduction in the risk of " + m.group(1).strip()) if m else "risk reduction"
         # "in 45% of cases of isolated CNS progression": a population, not the outcome
         after = [e for e in after if not _OF_CASES.match(text[q.end:e.start])]
+        if q.kind == "HAZARD_RATIO":
+            # a hazard ratio measures a time to an event ("overall survival seemed to be
+            # worse in the group that did not develop first-cycle rash (1·30, ...)")
+            timed = [e for e in eps if e.norm.get("code") not in (None, "OTHER") and e.end <= q.start]
+            if timed and (not before or before[-1].norm.get("code") == "OTHER"):
+                before = [timed[-1]]
         if before:
             e = before[-1]
         elif after:
@@ -571,7 +579,8 @@ class Assembler:
         for q in s.quantities:
             if q.kind != "DURATION" or q.high is not None:
                 continue
-            nxt = [e for e in s.entities if e.label == "ENDPOINT" and 0 <= e.start - q.end <= 1]
+            nxt = [e for e in s.entities if e.label == "ENDPOINT"
+                   and (0 <= e.start - q.end <= 1 or e.start <= q.start < q.end <= e.end)]
             if nxt:
                 out.append(q)
         return out

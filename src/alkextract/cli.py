@@ -100,6 +100,7 @@ def evaluate(
     json_out: Optional[Path] = typer.Option(None, "--json", help="Write the full report as JSON here (atomically)."),
     html_out: Optional[Path] = typer.Option(None, "--html", help="Write a self-contained HTML report here (atomically)."),
     errors: int = typer.Option(20, "--errors", min=0, help="Show at most this many errors in the terminal."),
+    markdown: Optional[Path] = typer.Option(None, "--markdown", help="Write the score tables as Markdown here (for the README)."),
 ) -> None:
     """Score predictions (or a fresh extraction) against the gold set (SPEC.md §6)."""
     from .evaluate import evaluate_dir
@@ -110,9 +111,24 @@ def evaluate(
     except AlkextractError as exc:
         fail(str(exc))
     print_report(report, max_errors=errors)
+    if markdown is not None:
+        from .io import write_atomic
+        from .report import to_markdown
+
+        held_out = [d.doc_id for d in report.documents if _held_out(gold, d.doc_id)]
+        write_atomic(markdown, to_markdown(report, held_out))
     for path, write in ((json_out, write_json), (html_out, write_html)):
         if path is not None:
             try:
                 write(report, path)
             except OSError as exc:
                 fail(f"{path}: cannot write: {exc.strerror or exc}")
+
+
+def _held_out(gold: Path, doc_id: str) -> bool:
+    """A gold document listed in ``gold/held-out.txt`` (annotated after the rules were written)."""
+    try:
+        lines = (gold / "held-out.txt").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return False
+    return doc_id in {ln.split("#")[0].strip() for ln in lines}

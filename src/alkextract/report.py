@@ -42,6 +42,30 @@ def write_json(report: EvalReport, path: str | Path) -> None:
     write_atomic(path, to_json(report))
 
 
+# --------------------------------------------------------------------------- Markdown
+
+
+def to_markdown(report: EvalReport, held_out: Sequence[str] = ()) -> str:
+    """The score tables as Markdown (for the README): corpus headline, entities per
+    label, findings and trials per document. ``held_out`` doc ids are marked."""
+    c = report.corpus
+    lines = ["| entities (lenient F1) | " + " | ".join(c.entities.per_label) + " | micro |",
+             "|---|" + "---:|" * (len(c.entities.per_label) + 1),
+             "| all documents | " + " | ".join(_pct(v.lenient.f1) for v in c.entities.per_label.values())
+             + f" | {_pct(c.entities.micro.lenient.f1)} |", ""]
+    lines += ["| document | entities lenient F1 | findings core F1 | findings complete F1 | trial pairs F1 |",
+              "|---|---:|---:|---:|---:|"]
+    for d in report.documents:
+        name = d.doc_id + (" (held out)" if d.doc_id in held_out else "")
+        lines.append(f"| {name} | {_pct(d.entities.micro.lenient.f1)} | {_pct(d.findings.core.f1)} | "
+                     f"{_pct(d.findings.complete.f1)} | {_pct(d.trials.pairs.f1)} |")
+    lines.append(f"| **all (micro)** | **{_pct(c.entities.micro.lenient.f1)}** | **{_pct(c.findings.core.f1)}** | "
+                 f"**{_pct(c.findings.complete.f1)}** | **{_pct(c.trials.pairs.f1)}** |")
+    slots = ", ".join(f"{k} {_pct(v.accuracy)}" for k, v in c.findings.slots.items())
+    lines += ["", f"Finding slot accuracy over core-matched pairs: {slots}.", ""]
+    return "\n".join(lines)
+
+
 # --------------------------------------------------------------------------- terminal
 
 
