@@ -80,30 +80,28 @@ _FOR_ARM = re.compile(r"\b(?:for|with|under|in)\s+(?:the\s+)?(?:first-line\s+)?$
 _COMPARE = re.compile(r"\b(?:than|versus|vs\.?|compared\s+(?:with|to))\b", re.I)
 # "of these patients 30% had ...": the clause speaks of the previous value's patients
 _ANAPHORA = re.compile(r"^\W*(?:of|among|in)\s+(?:these|them|those)\b", re.I)
-# an arm named as history, not as the arm of a value: "under prior ALKi", "after crizotinib"
-#: a comparison word proper (no plain "and"/"or")
-_STRONG_VERSUS = re.compile(
-    r"\b(?:versus|vs\.?|v\.?|than|compared\s+with|compared\s+to|in\s+comparison\s+with|over)\s+"
+# What may stand between a comparison word and the arm it introduces:
+# "than that of surgery", "than did those assigned placebo", "versus patients receiving X".
+_ARM_INTRO = (
     r"(?:th(?:at|ose)\s+(?:of|in|with)\s+)?"
     r"(?:(?:did|do|were|was)\s+)?(?:(?:those|patients|the\s+patients)\s+)?"
     r"(?:(?:assigned|allocated|randomi[sz]ed)(?:\s+to)?\s+|receiving\s+|given\s+|treated\s+with\s+|on\s+|in\s+)?"
-    r"(?:the\s+|with\s+)?$", re.I)
+    r"(?:the\s+|with\s+)?$"
+)
+_COMPARISON_WORD = r"\b(?:versus|vs\.?|v\.?|than|compared\s+with|compared\s+to|in\s+comparison\s+with|over)\s+"
+#: two arms of a comparison: "X versus Y", "X than Y" — or, weaker, "X or Y", "X and Y"
+_VERSUS = re.compile(r"(?:^\s*(?:or|and)\s+|" + _COMPARISON_WORD + ")" + _ARM_INTRO, re.I)
+#: a comparison word proper (no plain "and"/"or")
+_STRONG_VERSUS = re.compile(_COMPARISON_WORD + _ARM_INTRO, re.I)
 #: a title's comparison also reads "X to Y" ("Comparison of Osimertinib to Chemotherapy")
 TITLE_VERSUS = re.compile(r"\b(?:versus|vs\.?|v\.?|compared\s+with|compared\s+to|to|or|and)\s+(?:the\s+)?$", re.I)
+# an arm named as history, not as the arm of a value: "under prior ALKi", "after crizotinib"
 _HISTORY = re.compile(r"\b(?:prior|previous|after|following|post-?)\s*$", re.I)
 # an apposition: "Crizotinib, the first approved ALKi, has"; "the third-generation ALKi, lorlatinib"
 _APPOSITION_AFTER = re.compile(r"^,\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}$", re.I)
-_ARM_BEFORE = re.compile(r"(?:\(|,|:|;)?\s*$")
 _RESPECTIVELY = re.compile(r"^[^.;]{0,60}?\brespectively\b", re.I)
 _INTERACTION = re.compile(r"\binteraction\b", re.I)
 _OF_CASES = re.compile(r"^\s*of\s+(?:all\s+)?(?:cases|patients|those)\s+(?:of|with)\b", re.I)
-_VERSUS = re.compile(
-    r"(?:^\s*(?:or|and)|\b(?:versus|vs\.?|v\.?|than|compared\s+with|compared\s+to|in\s+comparison\s+with|over))\s+"
-    r"(?:th(?:at|ose)\s+(?:of|in|with)\s+)?"
-    # "... than did those assigned placebo", "versus patients receiving docetaxel"
-    r"(?:(?:did|do|were|was)\s+)?(?:(?:those|patients|the\s+patients)\s+)?"
-    r"(?:(?:assigned|allocated|randomi[sz]ed)(?:\s+to)?\s+|receiving\s+|given\s+|treated\s+with\s+|on\s+|in\s+)?"
-    r"(?:the\s+|with\s+)?$", re.I)
 
 
 @dataclass
@@ -454,7 +452,6 @@ class Assembler:
         clauses = _clauses(text, s)
         groups = _groups(text, values)
         arms = self._arms(s)
-        hr_groups = [g for g in groups if g[0].kind in ("HAZARD_RATIO", "ODDS_RATIO")]
         timepoints = [q for q in s.quantities if q.kind == "TIMEPOINT"] + landmarks
         out: list[RawFinding] = []
         claimed: dict[int, Mention] = {}

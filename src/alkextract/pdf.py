@@ -1265,7 +1265,6 @@ def _write(layouts: list[PageLayout], body: float, path: str, sha: str, npages: 
 
     w = _Writer()
     para: list[Line] = []
-    para_kind = "prose"
     floats: list[object] = []  # queued TableBlocks, caption paragraphs, furniture groups
     caption: list[Line] | None = None
     note: list[Line] | None = None
