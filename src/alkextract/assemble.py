@@ -69,6 +69,8 @@ _CSF = re.compile(r"\b(?:CSF|cerebrospinal fluid)\b[^.;]{0,40}\bconcentrations?\
 _FAVOUR = re.compile(r"\b(?:in\s+favou?r\s+of|favou?ring|favou?rs?)\s*$", re.I)
 _OVER = re.compile(r"\b(?:over|versus|vs\.?|v\.?|compared\s+with|compared\s+to|than|relative\s+to)\s*(?:the\s+)?$", re.I)
 _ARM_AFTER = re.compile(
+    # "84.0% (alectinib) vs 75.0% (crizotinib)": the arm in brackets after its value
+    r"^\s*\(\s*$|"
     r"^\s*[)\],]?\s*(?:\([^()]{0,80}\)\s*)?(?:of\s+(?:patients|cases|the\s+patients|those)\s+)?(?:\w+\s+){0,1}?"
     r"(?:with|under|for|on|receiving|treated\s+with|in\s+the|in|assigned(?:\s+to)?|allocated(?:\s+to)?|randomi[sz]ed\s+to|given)\s+"
     r"(?:the\s+)?(?:first-line\s+|second-line\s+)?$",
@@ -101,6 +103,7 @@ _HISTORY = re.compile(r"\b(?:prior|previous|after|following|post-?)\s*$", re.I)
 _APPOSITION_AFTER = re.compile(r"^,\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}$", re.I)
 _RESPECTIVELY = re.compile(r"^[^.;]{0,60}?\brespectively\b", re.I)
 _INTERACTION = re.compile(r"\binteraction\b", re.I)
+_POOLED = re.compile(r"\b(?:pooled|meta-analys[ie]s|integrated\s+analys[ie]s|combined\s+analys[ie]s|across\s+(?:the\s+)?(?:trials|studies))\b", re.I)
 _OF_CASES = re.compile(r"^\s*of\s+(?:all\s+)?(?:cases|patients|those)\s+(?:of|with)\b", re.I)
 
 
@@ -321,6 +324,9 @@ class Assembler:
             return None
 
         got = from_sentence(s)
+        if got is not None and _POOLED.search(self.text[s.start:s.end]) and \
+                len({e.norm["name"] for e in s.entities if e.label == "TRIAL"}) >= 2:
+            return None, []  # "a pooled analysis of ALEX and J-ALEX": no one trial
         if got is None:
             # "Similar results were found with brigatinib in the first-line ALTA-1L trial.
             # CNS progression ... was lower with brigatinib compared with crizotinib (9% ..."
