@@ -206,3 +206,21 @@ def test_subgroups_of_two_values_stay_apart():
         ("9.4%", "CNS-PROGRESSION", ["alectinib"], (12, "months")),
         ("41.4%", "CNS-PROGRESSION", ["crizotinib"], (12, "months")),
     ]
+
+
+def test_endpoints_listed_then_values_respectively():
+    rows = findings("The response rate, median PFS, and median OS for the TCb + F arm and TCb arm were similar, "
+                    "33 vs. 35%; 4.7 vs. 4.6\u2009m, and 8.6 vs. 9.8\u2009m, respectively.")
+    assert pick(rows, "value", "endpoint", "measure") == [
+        ("33", "ORR", "proportion"), ("35%", "ORR", "proportion"),
+        ("4.7", "PFS", "median"), ("4.6\u2009m", "PFS", "median"),
+        ("8.6", "OS", "median"), ("9.8\u2009m", "OS", "median"),
+    ]
+
+
+def test_one_letter_drug_names_defined_in_the_text():
+    res = alkextract.extract("Pemetrexed (P) and cisplatin (C) were given with or without dalotuzumab (D). "
+                             "P and C were given every 3 weeks; D was given weekly. P = 0.04 for the difference.")
+    letters = [(e.text, e.norm["name"]) for e in res.entities if e.label == "DRUG" and len(e.text) == 1]
+    assert letters == [("P", "pemetrexed"), ("C", "cisplatin"), ("D", "dalotuzumab"),
+                       ("P", "pemetrexed"), ("C", "cisplatin"), ("D", "dalotuzumab")]

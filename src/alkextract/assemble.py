@@ -191,17 +191,23 @@ def _is_result_value(text: str, s: Sent, q: Quantity, prev_end: int | None = Non
 
 
 def _groups(text: str, values: list[Quantity]) -> list[list[Quantity]]:
-    """Values joined by "versus"/"and"/"vs." into comparisons, in order."""
+    """Values joined by "versus"/"and"/"vs." into comparisons, in order. A pair joined
+    by "vs." is closed: "4.7 vs. 4.6 m, and 8.6 vs. 9.8 m" is two comparisons."""
     groups: list[list[Quantity]] = []
+    kinds: list[str] = []  # the joining word of each group
     for q in values:
         if groups:
             prev = groups[-1][-1]
             between = text[prev.end:q.start]
             same = prev.kind == q.kind or {prev.kind, q.kind} <= {"DURATION"}
             if same and prev.kind not in ("HAZARD_RATIO", "ODDS_RATIO") and len(between) <= 45 and _JOIN.match(between):
-                groups[-1].append(q)
-                continue
+                word = "versus" if re.search(r"\b(?:versus|vs\.?|v\.?|compared)", between, re.I) else "list"
+                if len(groups[-1]) == 1 or kinds[-1] == word == "list":
+                    groups[-1].append(q)
+                    kinds[-1] = word
+                    continue
         groups.append([q])
+        kinds.append("")
     return groups
 
 
@@ -462,6 +468,7 @@ class Assembler:
         out: list[RawFinding] = []
         claimed: dict[int, Mention] = {}
         first_value = groups[0][0].start
+        listed = self._listed_endpoints(s, groups)
         for gi, group in enumerate(groups):
             prev_end = groups[gi - 1][-1].end if gi else s.start
             next_start = groups[gi + 1][0].start if gi + 1 < len(groups) else s.end
@@ -470,7 +477,8 @@ class Assembler:
             for vi, q in enumerate(group):
                 window = (group, vi, clause, prev_end, next_start, first_value)
                 population = self._population(s, *window)
-                endpoint, ep_text = self._endpoint(s, clause, q)
+                endpoint, ep_text = (listed[gi].norm.get("code", "OTHER"), listed[gi].text) if listed \
+                    else self._endpoint(s, clause, q)
                 trial, reg = self._trial(s, q)
                 ci, p = self._stats(s, q, group, next_start)
                 intervention, comparator = assigned[vi]
@@ -574,6 +582,17 @@ class Assembler:
                 continue
             result.append(([], None))
         return result
+
+    def _listed_endpoints(self, s: Sent, groups: list[list[Quantity]]) -> list[Mention] | None:
+        """"The response rate, median PFS, and median OS ... were 33 vs. 35%; 4.7 vs.
+        4.6 m, and 8.6 vs. 9.8 m, respectively": k endpoints listed before the values and
+        k comparisons after them, closed by "respectively", pair up in order."""
+        if len(groups) < 2 or not _RESPECTIVELY.match(self.text[groups[-1][-1].end:s.end]):
+            return None
+        eps = _dedupe([e for e in s.entities if e.label == "ENDPOINT" and e.end <= groups[0][0].start])
+        if len(eps) != len(groups):
+            return None
+        return eps
 
     def _landmarks(self, s: Sent) -> list[Quantity]:
         """A duration right before an endpoint is its landmark time, not a value:

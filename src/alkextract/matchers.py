@@ -415,14 +415,24 @@ class EntityMatcher:
 
     def _add_abbreviations(self, text: str, entities: list[Mention], abbreviations: Sequence[tuple[str, str]]) -> list[Mention]:
         """A short form defined in the text takes the label and norm of its long form."""
-        if not abbreviations:
-            return entities
         extra: list[Mention] = []
         protos: dict[str, Mention] = {}
+        # "Pemetrexed (P)", "Dalotuzumab-MK0646 (D)": a drug given a one-letter name (the
+        # abbreviation detector wants two letters or more)
+        letters: dict[str, Mention] = {}
+        for e in entities:
+            m = re.match(r"\s*\(([A-Z])\)", text[e.end:e.end + 6])
+            if e.label == "DRUG" and m:
+                letters.setdefault(m.group(1), e)
         for short, long in abbreviations:
-            if len(short) < 2 or not any(c.isupper() for c in short):
+            if not any(c.isupper() for c in short):
                 continue
             proto = self._classify_long_form(text, long, entities)
+            if len(short) == 1:
+                # "Pemetrexed (P)": a one-letter name only for a drug defined as such
+                if proto is not None and proto.label == "DRUG":
+                    letters[short] = proto
+                continue
             if proto is None:
                 # the detector's long form can be cut short ("to tumour progression" for
                 # TTP): take the entity written right before "(TTP)" instead
@@ -438,6 +448,11 @@ class EntityMatcher:
             for m in re.finditer(r"(?<![^\W_])(?:" + alts + r")(?![^\W_])", text):
                 proto = protos[m.group(0)]
                 extra.append(Mention(proto.label, m.start(), m.end(), m.group(0), dict(proto.norm), "abbreviation"))
+        for m in re.finditer(r"(?<![\w/.-])([A-Z])(?![\w/.-])(?!\s*[=<>≤≥:]|\s*\d)", text):
+            proto = letters.get(m.group(1))
+            before = text[max(0, m.start() - 8):m.start()]
+            if proto is not None and not re.search(r"(?:Fig\.?|Figure|Table|panel|arm|phase|stage|grade)\s*$", before, re.I):
+                extra.append(Mention("DRUG", m.start(), m.end(), m.group(1), dict(proto.norm), "abbreviation"))
         if not extra:
             return entities
         # abbreviation mentions only fill gaps: a lexicon entity already there wins,

@@ -236,8 +236,10 @@ _WORDNUM = (
     r"(?:[- ]hundred)?"
 )
 
-# Time units of a DURATION/TIMEPOINT; normalized by first letter (d/w/m/y).
-_TU_SRC = r"(?:days?|weeks?|wks?|months?|mos?|years?|yrs?)(?![A-Za-z])"
+# Time units of a DURATION/TIMEPOINT; normalized by first letter (d/w/m/y). A lone "m"
+# is months in survival reporting ("median OS 8.6 vs. 9.8 m"), never before a digit,
+# a superscript or a slash ("1.73 m2", "mg/m²").
+_TU_SRC = r"(?:(?:days?|weeks?|wks?|months?|mos?|years?|yrs?)(?![A-Za-z])|m(?![\w²³/]))"
 
 
 def _tu(name: str) -> str:
