@@ -130,3 +130,56 @@ def test_quality_floor_on_the_gold_set():
     assert not low, f"editorial below the floor: {low}"
     for label in ("DRUG", "TRIAL_ID", "PERCENTAGE", "DOSE"):
         assert ed.entities.per_label[label].lenient.f1 >= 0.95, label
+
+
+def test_components_in_a_users_own_pipeline():
+    nlp = spacy.blank("en")
+    for name in ("alkextract_segmenter", "alkextract_entities", "alkextract_findings"):
+        nlp.add_pipe(name)
+    text = "Alectinib improved\nPFS (HR 0.47; 95% CI, 0.34 to 0.65) in the ALEX trial. Second sentence."
+    doc = nlp(text)
+    assert [s.text for s in doc.sents] == [text[:text.index(" Second")], "Second sentence."]
+    [f] = doc._.findings
+    assert (f.endpoint, f.value.low, f.intervention, f.trial) == ("PFS", 0.47, ["alectinib"], "ALEX")
+    assert text[f.span[0]:f.span[1]] == "0.47"
+
+
+def test_load_returns_a_pipeline_of_ones_own():
+    a, b = alkextract.load(), alkextract.load()
+    assert a is not b
+    a.remove_pipe("alkextract_findings")
+    assert alkextract.extract("Alectinib improved PFS (HR 0.47).").findings  # the library's own is untouched
+
+
+def test_concurrent_threads_get_the_same_results():
+    from concurrent.futures import ThreadPoolExecutor
+
+    docs = sorted((ROOT / "corpus" / "abstracts").glob("*.txt"))[:4] * 2
+    alone = [alkextract.extract(d).model_dump_json() for d in docs]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(pool.map(lambda d: alkextract.extract(d).model_dump_json(), docs))
+    assert together == alone
+
+
+def test_path_or_text():
+    from alkextract.errors import InputError
+
+    with pytest.raises(InputError, match="no such file"):
+        alkextract.extract("corpus/alk-brain-mets-editorail.txt")  # a typo is an error, not text
+    assert alkextract.extract("ALEX").doc_id == "text"
+    assert alkextract.extract("The trial.txt file says ORR was 45% with alectinib.").findings
+    with pytest.raises(InputError, match="surrogates"):
+        alkextract.extract("bad \ud800 text")
+
+
+def test_cli_write_error_is_one_line(tmp_path):
+    result = CliRunner().invoke(app, ["extract", str(EDITORIAL), "-o", str(tmp_path)])
+    assert result.exit_code == 1 and result.output.startswith("Error: ") and "cannot write" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_long_text_without_punctuation_completes():
+    # one "sentence" of 100,000 characters: cut into pieces, it stays linear
+    text = " ".join(f"the ORR in cohort {i} was {i % 90}% with alectinib and {i % 70}% with crizotinib" for i in range(1500))
+    res = alkextract.extract(text)
+    assert len(res.findings) == 3000

@@ -128,3 +128,53 @@ def test_offset_map_property_arbitrary_unicode(src):
 ]), max_size=40))
 def test_offset_map_property_pdf_like_fragments(parts):
     _check_map("".join(parts))
+
+
+# Documents shaped unlike the editorial (review findings): real paragraphs, tables with
+# no legend, headings against wrapped lines that start with an acronym.
+def blocks(src: str) -> list[tuple[str, str]]:
+    rep = repair(src, known_names=KNOWN)
+    return [(b.kind, rep.text[b.start:b.end]) for b in rep.blocks]
+
+
+def test_prose_after_a_table_without_a_legend_is_prose_again():
+    src = ("Table 1. Efficacy of ALK inhibitors\n\nDrug\nORR\nAlectinib\n83%\n\n"
+           "Alectinib improved progression-free survival (HR 0.47) in the ALEX trial.\n")
+    got = blocks(src)
+    assert got[-1] == ("prose", "Alectinib improved progression-free survival (HR 0.47) in the ALEX trial.")
+    assert ("table", "Alectinib") in got
+
+
+def test_blank_lines_are_paragraph_breaks_in_ordinary_wrapped_text():
+    src = ("The trial compared alectinib\nwith crizotinib in untreated patients\n\n"
+           "results of brigatinib showed 45% response\nin the ALTA-1L trial\n")
+    assert [t for _, t in blocks(src)] == [
+        "The trial compared alectinib with crizotinib in untreated patients",
+        "results of brigatinib showed 45% response in the ALTA-1L trial",
+    ]
+
+
+def test_a_wrapped_line_starting_with_an_acronym_is_no_heading():
+    src = "The trial ended early.\nAlectinib improved\nPFS (HR 0.47; 95% CI 0.34-0.65) in the ALEX\ntrial.\n"
+    assert blocks(src) == [("prose", "The trial ended early. Alectinib improved PFS (HR 0.47; 95% CI 0.34-0.65) in the ALEX trial.")]
+
+
+def test_a_sentence_end_in_capitals_is_no_section():
+    src = "The median was 12 months and the HR was 0.47 for\nPFS.\nSecond sentence here.\n"
+    assert blocks(src)[0] == ("prose", "The median was 12 months and the HR was 0.47 for PFS. Second sentence here.")
+    assert blocks("ABSTRACT.RESULTS:\nPFS was long.\n")[0] == ("section", "ABSTRACT.RESULTS:")
+    assert blocks("RESULTS\nPFS was long.\n")[0] == ("section", "RESULTS")
+
+
+@pytest.mark.parametrize("text", ["500 mg/m² every 3 weeks", "neutrophils 1.5×10⁹/L", "χ² test", "Brca1 and Notch1",
+                                  "covid19 cases rose", "beta2 agonists"])
+def test_exponents_and_gene_names_are_no_citations(text):
+    assert cited(text) == []
+
+
+def test_a_word_split_at_a_line_end_is_rejoined_a_compound_is_not():
+    from alkextract.pipeline import get_matcher
+
+    rep = repair("Patients on crizo-\ntinib had progres-\nsion-free survival unlike\nsecond-\ngeneration ones.\n",
+                 known_words=get_matcher().words)
+    assert rep.text == "Patients on crizotinib had progression-free survival unlike second-generation ones."

@@ -98,3 +98,27 @@ def test_a_curator_adds_a_drug_without_touching_python(tmp_path):
     assert [(d.text, d.norm["name"]) for d in drugs] == [("XYZ-123", "newinib")]
     assert doc._.findings[0].intervention == ["newinib"]
     set_patterns_dir(None)
+
+
+@pytest.mark.parametrize(
+    "file, text, message",
+    [
+        ("drug_stoplist.yaml", "variants: [1, 2]\nmin_length: 4\n", "variants: must be a list of non-empty strings"),
+        ("drug_stoplist.yaml", "variants: [lead]\nmin_length: four\n", "min_length: must be a whole number"),
+        ("endpoint_codes.yaml", "site_words: [CNS]\nprefix_regexes: ['grade (']\n", "prefix_regexes: bad regex"),
+    ],
+)
+def test_bad_yaml_values_are_reported(tmp_path, file, text, message):
+    folder = copy_patterns(tmp_path)
+    (folder / file).write_text(text, encoding="utf-8")
+    with pytest.raises(PatternError) as err:
+        load_rules(str(folder))
+    assert file in str(err.value) and message in str(err.value)
+
+
+def test_drug_rules_must_be_phrases(tmp_path):
+    folder = copy_patterns(tmp_path)
+    with (folder / "drugs.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write('{"label": "DRUG", "regex": "XYZ-\\\\d{3}", "id": "xyzinib"}\n')
+    with pytest.raises(PatternError, match="DRUG rules are phrases"):
+        load_rules(str(folder))

@@ -1,10 +1,10 @@
 """alkextract: structured, source-grounded findings from oncology editorials and trial reports."""
 
-from .api import extract, extract_source
+from .api import extract, extract_source, extract_text
 from .errors import AlkextractError, InputError, PatternError
 from .models import Result
 
-__all__ = ["extract", "extract_source", "load", "Result", "AlkextractError", "InputError", "PatternError"]
+__all__ = ["extract", "extract_text", "extract_source", "load", "Result", "AlkextractError", "InputError", "PatternError"]
 __version__ = "0.1.0"
 
 

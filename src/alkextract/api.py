@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .ingest import SourceText, read_document, read_text
+from .errors import InputError
+from .ingest import SUFFIXES, SourceText, read_document, read_text
 from .models import Abbreviation, Result, Source
 
 
@@ -36,24 +37,36 @@ def extract_source(source: SourceText, doc_id: str, *, include_text: bool = Fals
     )
 
 
-def extract(path_or_text: str | Path, *, doc_id: str | None = None, include_text: bool = False) -> Result:
+def extract(path_or_text: str | Path, *, doc_id: str | None = None, include_text: bool = False,
+            patterns_dir: str | None = None) -> Result:
     """Extract from a file path (``.txt``, ``.md``, ``.pdf``) or from a string of text.
 
-    A ``Path``, or a one-line string naming an existing file, is read from disk; any
-    other string is taken as the text itself. Raises :class:`~alkextract.errors.InputError`
-    with a one-line reason for a document that cannot be read.
+    A ``Path`` is a file. A string is a file when it looks like a path: one line, no
+    spaces or a path separator, and ending in ``.txt``, ``.md`` or ``.pdf`` — a missing
+    one is an error, not text. Any other string is the text itself. Raises
+    :class:`~alkextract.errors.InputError` with a one-line reason for a document that
+    cannot be read.
     """
-    if isinstance(path_or_text, Path) or _names_a_file(path_or_text):
+    if isinstance(path_or_text, Path) or _looks_like_a_path(path_or_text):
         source = read_document(path_or_text)
-        return extract_source(source, doc_id or doc_id_for(path_or_text), include_text=include_text)
-    source = read_text(str(path_or_text).encode("utf-8"))
-    return extract_source(source, doc_id or "text", include_text=include_text)
+        return extract_source(source, doc_id or doc_id_for(path_or_text), include_text=include_text,
+                              patterns_dir=patterns_dir)
+    return extract_text(str(path_or_text), doc_id=doc_id or "text", include_text=include_text,
+                        patterns_dir=patterns_dir)
 
 
-def _names_a_file(s: str) -> bool:
+def extract_text(text: str, *, doc_id: str = "text", include_text: bool = False,
+                 patterns_dir: str | None = None) -> Result:
+    """Extract from a string of text (never read as a path)."""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeError:
+        raise InputError("not valid text: the string holds lone surrogates") from None
+    return extract_source(read_text(data), doc_id, include_text=include_text, patterns_dir=patterns_dir)
+
+
+def _looks_like_a_path(s: str) -> bool:
     if "\n" in s or len(s) > 4096:
         return False
-    try:
-        return Path(s).is_file()
-    except OSError:
-        return False
+    one = s.strip()
+    return bool(one) and Path(one).suffix.lower() in SUFFIXES and (" " not in one or "/" in one or "\\" in one)

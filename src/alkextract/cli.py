@@ -39,6 +39,9 @@ def extract(
     try:
         if patterns is not None:
             set_patterns_dir(patterns)
+    except AlkextractError as exc:
+        fail(str(exc))
+    try:
         result = run(path, include_text=include_text)
     except AlkextractError as exc:
         fail(f"{path}: {exc}")
@@ -46,7 +49,10 @@ def extract(
     if output is None:
         sys.stdout.write(data)
     else:
-        write_atomic(output, data)
+        try:
+            write_atomic(output, data)
+        except OSError as exc:
+            fail(f"{output}: cannot write: {exc.strerror or exc}")
 
 
 @app.command()

@@ -312,6 +312,12 @@ class EntityMatcher:
         self._stop_context = re.compile(stops, re.I) if stops else None
         self._site = re.compile(rf"^(?:{site})$", re.I)
         self.stop_acronyms = {w.upper() for w in ruleset.settings["acronym_stoplist.yaml"].get("words", [])}
+        #: lower-case words of drug names and rule phrases: what a hyphen at a line end may split
+        self.words = frozenset(
+            {k for k in self.drugs.entries if " " not in k}
+            | {w.lower() for r in (r for rules in ruleset.rules.values() for r in rules) if r.pattern
+               for w in re.findall(r"[^\W\d_]+", r.pattern)}
+            | {"progression", "survival", "response", "metastases", "metastasis", "intracranial", "treatment"})
         self.trial_names = [r.id for r in ruleset.by_label("TRIAL")]
 
     # -- endpoints ----------------------------------------------------------------

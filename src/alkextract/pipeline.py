@@ -37,7 +37,7 @@ from .assemble import TITLE_VERSUS, Assembler, RawFinding, Sent
 from .ingest import SourceText
 from .matchers import EntityMatcher, Mention, resolve_overlaps
 from .quantities import Quantity, scan
-from .repair import Repaired, repair
+from .repair import Block, Repaired, repair
 from .rules import load_rules
 from .segment import segment
 from .trials import TrialBuilder, TrialRecord, table_rows
@@ -89,7 +89,7 @@ class RepairingTokenizer:
         matcher = get_matcher(self.patterns_dir)
         breaks = [t.start for t in source.tables] + [t.end for t in source.tables]
         rep = repair(source.text, citations=source.citations, furniture=source.furniture,
-                     known_names=matcher.trial_names, block_breaks=breaks)
+                     known_names=matcher.trial_names, block_breaks=breaks, known_words=matcher.words)
         doc = self.base(rep.text)
         doc._.source = source
         doc._.repaired = rep
@@ -130,9 +130,14 @@ class Segmenter:
 
     def __call__(self, doc: Doc) -> Doc:
         rep: Repaired = doc._.repaired
-        if rep is None:  # a doc from another tokenizer: nothing was repaired
-            rep = Repaired(text=doc.text, to_source=list(range(len(doc.text))), source_length=len(doc.text))
-            rep.blocks = repair(doc.text).blocks if doc.text else []
+        if rep is None:
+            # A doc from another tokenizer (the components in a user's own pipeline): the
+            # text cannot be changed, so it is used as it is; blocks and sentences still
+            # come from the repair, mapped back onto this text.
+            fixed = repair(doc.text) if doc.text.strip() else None
+            blocks = [Block(*fixed.span_to_source(b.start, b.end), b.kind) for b in fixed.blocks] if fixed else []
+            rep = Repaired(text=doc.text, to_source=list(range(len(doc.text))), blocks=blocks,
+                           source_length=len(doc.text))
             doc._.repaired = rep
             doc._.source = read_text_unchecked(doc.text)
         sents = segment(rep.text, rep.blocks)
@@ -551,7 +556,16 @@ def build(patterns_dir: str | Path | None = None) -> Language:
 
 
 def load(patterns_dir: str | Path | None = None) -> Language:
-    """The pipeline for a patterns folder (default: bundled), built once per process."""
+    """A new pipeline for a patterns folder (default: bundled) — the caller's own, to add
+    components to or disable; the rule files behind it are compiled once per process."""
+    pdir = str(patterns_dir) if patterns_dir is not None else _patterns_dir
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # spaCy/scispaCy import-time FutureWarnings
+        return build(pdir)
+
+
+def _shared(patterns_dir: str | Path | None = None) -> Language:
+    """The pipeline :func:`run` uses, built once per process and patterns folder."""
     pdir = str(patterns_dir) if patterns_dir is not None else _patterns_dir
     key = pdir or ""
     with _lock:
@@ -567,7 +581,15 @@ def load(patterns_dir: str | Path | None = None) -> Language:
 
 
 def run(source: SourceText, patterns_dir: str | None = None) -> Doc:
-    """Run the whole pipeline over one document's text."""
-    nlp = load(patterns_dir)
-    # the tokenizer takes a SourceText (PDF layout included); spaCy's __call__ takes str
-    return nlp(nlp.tokenizer(source))
+    """Run the whole pipeline over one document's text.
+
+    Thread-safe: scispaCy's abbreviation detector edits a matcher it keeps between
+    documents, so one pipeline runs one document at a time (processes, as ``alkextract
+    batch --workers`` uses, run in parallel)."""
+    nlp = _shared(patterns_dir)
+    with _run_lock:
+        # the tokenizer takes a SourceText (PDF layout included); spaCy's __call__ takes str
+        return nlp(nlp.tokenizer(source))
+
+
+_run_lock = threading.Lock()

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Container, Iterable, Sequence
 
 # ----------------------------------------------------------------------------------
 # Citation markers
@@ -35,10 +35,11 @@ _CIT_END = r"(?=[\s)\]]|$)"
 _R1 = re.compile(r"(?<=[^\W\d_][.,;:]|[)\]][.,;:])(" + _CIT + r")" + _CIT_END)
 _R1_PAREN = re.compile(r"(?<=[^\W\d_]\))(" + _CIT + r")" + _CIT_END)
 
-#: R2 — digits fused to a lower-case word of three or more letters: "trials4,6,8,9,12,14",
-#: "metastases20". A lower-case word never legitimately ends in a number in this prose,
-#: except the words in ``_R2_KEEP`` (exon19, codon12, ...).
-_R2 = re.compile(r"(?<![A-Za-z0-9-])([A-Za-z]?[a-zà-ÿ]{3,})(" + _CIT + r")(?=[\s.,;:)\]]|$)")
+#: R2 — digits fused to a lower-case word of three or more letters, at a line end, before
+#: punctuation or before a sentence start: "trials4,6,8,9,12,14", "metastases20 We".
+#: Words that end in a number mid-sentence ("covid19 cases", "beta2 agonist") are left
+#: alone, as are the words in ``_R2_KEEP`` (exon19, codon12, ...).
+_R2 = re.compile(r"(?<![A-Za-z0-9-])([a-zà-ÿ]{3,})(" + _CIT + r")(?=[ \t]*(?:\n|$)|[.,;:)\]]\s|\s+[A-Z])")
 _R2_KEEP = {"exon", "codon", "cycle", "day", "week", "arm", "cohort", "grade", "stage", "phase", "part"}
 
 #: R4 — a roman-numeral phase fused to digits: "Global phase II14" (phase II + ref 14).
@@ -47,8 +48,10 @@ _R4 = re.compile(r"(?<![A-Za-z])[Pp]hase (?:I{1,3}|IV)(?:/I{1,3})?[ab]?(" + _CIT
 #: R5 — a one-letter arm label fused to digits: "ALTA Arm B8" (arm B + ref 8).
 _R5 = re.compile(r"(?<![A-Za-z])[Aa]rm [A-Z](" + _CIT + r")" + _CIT_END)
 
-#: Unicode superscript digits are always citation markers in this domain.
+#: Unicode superscript digits are citation markers, unless they are an exponent.
 _SUPERSCRIPT = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹][⁰¹²³⁴⁵⁶⁷⁸⁹,⁻–-]*")
+#: What an exponent follows: a unit of length or area, a power of ten, a statistic letter.
+_EXPONENT_BASE = re.compile(r"(?:(?:^|[^A-Za-z])(?:[mck]?m|kg/m|mg/m|/m|10|×10|x10)|[χXR])$")
 
 
 def find_citations(text: str, known_names: Iterable[str] = ()) -> list[tuple[int, int]]:
@@ -66,7 +69,8 @@ def find_citations(text: str, known_names: Iterable[str] = ()) -> list[tuple[int
         if m.group(1).lower() not in _R2_KEEP:
             found.append(m.span(2))
     for m in _SUPERSCRIPT.finditer(text):
-        found.append(m.span())
+        if not _EXPONENT_BASE.search(text[max(0, m.start() - 6):m.start()]):
+            found.append(m.span())  # (not m², 10⁹/L or χ²: those are exponents)
     found.extend(_known_name_citations(text, known_names))
     return _merge(found)
 
@@ -164,6 +168,7 @@ class _Line:
     start: int  # source offsets of the line's content (without the newline)
     end: int
     text: str
+    blank_before: bool = False  # an empty line separates it from the line before
 
     @property
     def stripped(self) -> str:
@@ -180,9 +185,13 @@ def _lines(text: str, skip: Sequence[tuple[int, int]]) -> list[_Line]:
     masked = "".join(chars)
     out = []
     pos = 0
+    blank = False
     for raw in masked.split("\n"):
         if raw.strip():
-            out.append(_Line(pos, pos + len(raw), raw))
+            out.append(_Line(pos, pos + len(raw), raw, blank_before=blank and bool(out)))
+            blank = False
+        else:
+            blank = True
         pos += len(raw) + 1
     return out
 
@@ -196,6 +205,14 @@ def _classify(lines: list[_Line], hard_wrapped: bool) -> tuple[list[str], list[s
     n = len(lines)
     kinds = ["prose"] * n
     joins = ["space" if hard_wrapped else "break"] * max(0, n - 1)
+    # A blank line is a paragraph break — unless the text puts one after nearly every
+    # line, as some PDF extractions do; then it says nothing.
+    blanks = sum(1 for ln in lines[1:] if ln.blank_before)
+    paragraphs = hard_wrapped and n > 1 and blanks < 0.5 * (n - 1)
+    if paragraphs:
+        for k in range(1, n):
+            if lines[k].blank_before:
+                joins[k - 1] = "break"
 
     def brk(i: int) -> None:
         if 0 <= i < n - 1:
@@ -232,8 +249,11 @@ def _classify(lines: list[_Line], hard_wrapped: bool) -> tuple[list[str], list[s
             continue
         if in_table:
             # Flattened table: every line is a cell or part of one; rows are grouped later.
-            if len(s) > 100 and s[:1].islower():
-                in_table = False  # prose resumes
+            # It ends where prose resumes: a long line, a sentence of eight words or more,
+            # or (in text with real paragraphs) an empty line after its first rows.
+            if (len(s) > 100 or (len(s.split()) >= 8 and _TERMINAL.search(s))
+                    or (paragraphs and lines[i].blank_before and kinds[i - 1] == "table")):
+                in_table = False
             else:
                 kinds[i] = "table"
                 if not (i > 0 and kinds[i - 1] == "table" and joins[i - 1] in ("hyphen", "space")):
@@ -250,7 +270,7 @@ def _classify(lines: list[_Line], hard_wrapped: bool) -> tuple[list[str], list[s
                     brk(i)
                 i += 1
                 continue
-        if _SECTION.match(s) and (len(s) < 70):
+        if _is_section(s):
             kinds[i] = "section"
             brk(i - 1)
             brk(i)
@@ -276,6 +296,43 @@ def _classify(lines: list[_Line], hard_wrapped: bool) -> tuple[list[str], list[s
     return kinds, joins
 
 
+_SECTION_WORDS = {
+    "ABSTRACT", "BACKGROUND", "INTRODUCTION", "METHODS", "METHOD", "MATERIALS", "RESULTS", "RESULT",
+    "FINDINGS", "DISCUSSION", "CONCLUSION", "CONCLUSIONS", "INTERPRETATION", "FUNDING", "OBJECTIVE",
+    "OBJECTIVES", "PURPOSE", "AIMS", "AIM", "SUMMARY", "REFERENCES", "ACKNOWLEDGEMENTS", "ACKNOWLEDGMENTS",
+    "TITLE", "KEYWORDS", "CONTEXT", "DESIGN", "SETTING", "PATIENTS", "INTERVENTIONS", "LIMITATIONS",
+}
+
+
+def _is_section(s: str) -> bool:
+    """A section marker: "ABSTRACT.RESULTS:", "Background:", "METHODS" — not a wrapped
+    sentence end in capitals ("PFS.", "CNS ORR.")."""
+    if len(s) >= 70 or not _SECTION.match(s) or s.endswith("."):
+        return False
+    if s.endswith(":"):
+        return True
+    words = re.findall(r"[A-Za-z]+", s)
+    return bool(words) and (all(w.upper() in _SECTION_WORDS for w in words) or (len(words) >= 2 and s.isupper() and len(s) >= 12))
+
+
+def _starts_like_a_sentence(s: str) -> bool:
+    """A capitalised word ("Crizotinib", "NgALKi", "In", "A") — not an acronym ("PFS",
+    "CNS") that a wrapped sentence can just as well continue with."""
+    m = re.match(r"[^\W\d_]+", s)
+    if not m:
+        return False
+    w = m.group(0)
+    return w[0].isupper() and (len(w) == 1 or w[1].islower())
+
+
+def _split_word(before: str, after: str, known_words: Container[str]) -> bool:
+    """``before`` ends with "word-" and ``after`` starts with the rest of one known word."""
+    a = re.search(r"([^\W\d_]+)-$", before)
+    b = re.match(r"[^\W\d_]+", after)
+    return bool(a and b and (a.group(1) + b.group(0)).lower() in known_words
+                and f"{a.group(1)}-{b.group(0)}".lower() not in known_words)
+
+
 def _heading_end(lines: list[_Line], i: int) -> int | None:
     """If lines[i:] start with a heading, the index of its last line, else None.
 
@@ -287,7 +344,7 @@ def _heading_end(lines: list[_Line], i: int) -> int | None:
     j = i
     while j < len(lines) and j < i + 4:
         s = lines[j].stripped
-        if j > i and (_CAPTION.match(s) or _is_legend(s) or _SECTION.match(s)):
+        if j > i and (_CAPTION.match(s) or _is_legend(s) or _is_section(s)):
             return None  # a caption or legend starts its own block
         total += len(s)
         if total > _HEADING_MAX or _TERMINAL.search(s) or re.search(r"[.?!] [A-Z]", s):
@@ -296,7 +353,7 @@ def _heading_end(lines: list[_Line], i: int) -> int | None:
             return None
         nxt = lines[j + 1].stripped if j + 1 < len(lines) else ""
         last_word = re.sub(r"[^\w]", "", s.split()[-1]).lower() if s.split() else ""
-        if nxt[:1].isupper() and last_word not in _FUNCTION_WORDS:
+        if _starts_like_a_sentence(nxt) and last_word not in _FUNCTION_WORDS:
             return j
         j += 1
     return None
@@ -322,10 +379,13 @@ def repair(
     furniture: Sequence[tuple[int, int]] = (),
     known_names: Iterable[str] = (),
     block_breaks: Sequence[int] = (),
+    known_words: Container[str] = frozenset(),
 ) -> Repaired:
     """Repair ``text`` (see the module doc). ``citations`` and ``furniture`` are source
     ranges known from the layout (PDF); ``block_breaks`` are source offsets where a block
-    must end (e.g. table boundaries from the PDF)."""
+    must end (e.g. table boundaries from the PDF). ``known_words`` (lower case: drug and
+    endpoint words) decide a hyphen at a line end: it is dropped when the two parts make
+    a known word ("crizo-" + "tinib") and kept otherwise ("second-" + "generation")."""
     cites = _merge(list(citations) + find_citations(text, known_names))
     skip = _merge(list(cites) + list(furniture))
     lines = _lines(text, skip)
@@ -378,6 +438,9 @@ def repair(
         elif join == "hyphen":
             if out and out[-1].endswith("\u00ad"):
                 out[-1] = out[-1][:-1]
+                to_src.pop()
+            elif out and out[-1].endswith("-") and _split_word(out[-1], lines[idx + 1].stripped, known_words):
+                out[-1] = out[-1][:-1]  # "crizo-" / "tinib": one word broken at the line end
                 to_src.pop()
         else:
             blocks.append(Block(block_start, len(to_src), block_kind))

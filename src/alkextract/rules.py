@@ -114,6 +114,8 @@ def _parse_rule(obj: Any, path: Path, lineno: int, allowed: set[str]) -> Rule:
     case = obj.get("case", default_case)
     if case not in ("sensitive", "insensitive"):
         raise PatternError(path, lineno, "'case' must be 'sensitive' or 'insensitive'")
+    if label == "DRUG" and has_r:
+        raise PatternError(path, lineno, "DRUG rules are phrases (the drug lexicon is looked up word by word); use 'pattern'")
     rule = Rule(label=label, id=rid, pattern=text if has_p else None, regex=text if has_r else None,
                 case=case, norm=dict(norm), file=path.name, line=lineno)
     try:
@@ -153,7 +155,38 @@ def _load_yaml(path: Path, allowed: set[str]) -> dict[str, Any]:
     unknown = set(data) - allowed
     if unknown:
         raise PatternError(path, _yaml_key_line(path, sorted(unknown)[0]), f"unknown key(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
+    for key, value in data.items():
+        problem = _check_setting(key, value)
+        if problem:
+            raise PatternError(path, _yaml_key_line(path, key), f"{key}: {problem}")
     return data
+
+
+#: The type each YAML setting must have; "regexes" are lists of regular expressions.
+_SETTING_TYPES: dict[str, str] = {
+    "variants": "strings", "drop_mesh_prefixes_without_drugbank": "strings", "min_length": "int",
+    "not_before": "strings", "site_words": "strings", "site_codes": "mapping", "statistic_words": "strings",
+    "spec_codes": "strings", "prefix_regexes": "regexes", "other_prefixes": "strings",
+    "stop_contexts": "regexes", "words": "strings",
+}
+
+
+def _check_setting(key: str, value: Any) -> str | None:
+    kind = _SETTING_TYPES.get(key, "any")
+    if kind == "int" and not (isinstance(value, int) and not isinstance(value, bool)):
+        return "must be a whole number"
+    if kind in ("strings", "regexes"):
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            return "must be a list of non-empty strings"
+        if kind == "regexes":
+            for v in value:
+                try:
+                    re.compile(v)
+                except re.error as exc:
+                    return f"bad regex {v!r}: {exc}"
+    if kind == "mapping" and not (isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())):
+        return "must map strings to strings"
+    return None
 
 
 def _yaml_key_line(path: Path, key: str) -> int | None:

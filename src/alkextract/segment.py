@@ -66,18 +66,40 @@ def split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+#: A "sentence" longer than this (characters) is a list, a table dump or text without
+#: punctuation; it is cut at semicolons or white space so that the per-sentence rules
+#: stay linear in the length of the document.
+MAX_SENTENCE = 2000
+
+
+def _cap(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out = []
+    while end - start > MAX_SENTENCE:
+        window = text[start + MAX_SENTENCE // 2:start + MAX_SENTENCE]
+        cut = max(window.rfind("; "), window.rfind(". "))
+        if cut < 0:
+            cut = window.rfind(" ")
+        stop = start + MAX_SENTENCE // 2 + cut + 1 if cut >= 0 else start + MAX_SENTENCE
+        out.append((start, stop))
+        start = stop
+        while start < end and text[start].isspace():
+            start += 1
+    out.append((start, end))
+    return [(a, b if not text[a:b].endswith(" ") else b - 1) for a, b in out if b > a]
+
+
 def segment(text: str, blocks: list[Block]) -> list[Sentence]:
     """Every sentence of the repaired text, in order."""
     out: list[Sentence] = []
     for b in blocks:
         if b.kind in ("prose", "caption"):
-            out.extend(Sentence(s, e, b.kind) for s, e in split_block(text, b.start, b.end))
+            out.extend(Sentence(a, c, b.kind) for s, e in split_block(text, b.start, b.end)
+                       for a, c in _cap(text, s, e))
         else:
             s, e = b.start, b.end
             while s < e and text[s].isspace():
                 s += 1
             while e > s and text[e - 1].isspace():
                 e -= 1
-            if e > s:
-                out.append(Sentence(s, e, b.kind))
+            out.extend(Sentence(a, c, b.kind) for a, c in _cap(text, s, e) if e > s)
     return out
