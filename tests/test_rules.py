@@ -94,7 +94,7 @@ def test_a_curator_adds_a_drug_without_touching_python(tmp_path):
     with (folder / "drugs.jsonl").open("a", encoding="utf-8") as fh:
         fh.write('{"label": "DRUG", "pattern": "XYZ-123", "id": "newinib"}\n')
     doc = run(read_text("XYZ-123 achieved an ORR of 45%.".encode()), str(folder))
-    drugs = [m for m in doc._.mentions if m.label == "DRUG"]
+    drugs = [m for m in doc._.alk_mentions if m.label == "DRUG"]
     assert [(d.text, d.norm["name"]) for d in drugs] == [("XYZ-123", "newinib")]
     assert doc._.findings[0].intervention == ["newinib"]
     set_patterns_dir(None)

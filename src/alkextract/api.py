@@ -23,7 +23,7 @@ def extract_source(source: SourceText, doc_id: str, *, include_text: bool = Fals
     if source.text.strip():
         doc = run(source, patterns_dir)
         entities, findings, trials = entities_of(doc), doc._.findings, doc._.trials
-        abbreviations = [Abbreviation(short=s, long=l) for s, l in doc._.abbreviation_pairs or []]
+        abbreviations = [Abbreviation(short=s, long=l) for s, l in doc._.alk_abbreviation_pairs or []]
     else:
         entities, findings, trials, abbreviations = [], [], [], []
         if source.format == "text":

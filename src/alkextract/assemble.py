@@ -28,14 +28,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-from .matchers import Mention
-from .quantities import Quantity
+from .matchers import ARM_LABELS, Mention
+from .quantities import VALUE_KINDS, Quantity
 
-VALUE_KINDS = {"PERCENTAGE", "HAZARD_RATIO", "ODDS_RATIO", "RATIO", "DURATION"}
 MEASURE = {"PERCENTAGE": "proportion", "HAZARD_RATIO": "hazard_ratio", "ODDS_RATIO": "odds_ratio",
            "RATIO": "ratio", "DURATION": "median"}
-ARM_LABELS = {"DRUG", "DRUG_CLASS", "THERAPY"}
-UNITS = {"days", "weeks", "months", "years"}
 
 # Words that join two values of one comparison: "9% versus 19%", "2.8 vs. 4.2 months".
 _JOIN = re.compile(
@@ -231,7 +228,7 @@ class Assembler:
 
     # -- the pieces ---------------------------------------------------------------
 
-    def _arms(self, s: Sent) -> list[Mention]:
+    def arms(self, s: Sent) -> list[Mention]:
         """Arm mentions of a sentence, less those inside a population/line cue, those
         named as history ("under prior ALKi") and a class in apposition to a drug."""
         text = self.text
@@ -336,7 +333,7 @@ class Assembler:
         if got is None:
             # "Similar results were found with brigatinib in the first-line ALTA-1L trial.
             # CNS progression ... was lower with brigatinib compared with crizotinib (9% ..."
-            own_arms = {m.key for m in self._arms(s)}
+            own_arms = {m.key for m in self.arms(s)}
             prev = self._previous(s)
             for _ in range(2):
                 if prev is None:
@@ -348,7 +345,7 @@ class Assembler:
                         if not own_arms or own_arms & arms:
                             got = cand
                     break
-                if {m.key for m in self._arms(prev)} - set(own_arms):
+                if {m.key for m in self.arms(prev)} - set(own_arms):
                     break  # the paragraph has moved on to other arms
                 prev = self._previous(prev)
         if got is None and self.doc_trial is not None:
@@ -463,7 +460,7 @@ class Assembler:
             return []
         clauses = _clauses(text, s)
         groups = _groups(text, values)
-        arms = self._arms(s)
+        arms = self.arms(s)
         timepoints = [q for q in s.quantities if q.kind == "TIMEPOINT"] + landmarks
         out: list[RawFinding] = []
         claimed: dict[int, Mention] = {}
@@ -550,7 +547,7 @@ class Assembler:
                 if len(before) >= n:
                     return [([a.key], None) for a in before[-n:]]
             if n == 2:
-                pair = self._arm_pair(arms, first.start, clause)
+                pair = self.arm_pair(arms, first.start, clause)
                 if pair is not None:
                     return [([pair[0].key], None), ([pair[1].key], None)]
                 if not arms and self.doc_pair is not None:
@@ -571,7 +568,7 @@ class Assembler:
             cands = [a for a in arms if clause[0] <= a.start and a.end <= q.start and id(a) not in claimed]
             if cands:
                 pick = cands[-1]
-                pair = self._arm_pair(arms, q.start, clause)
+                pair = self.arm_pair(arms, q.start, clause)
                 if n == 1 and pair is not None and pick is pair[1]:
                     pick = pair[0]
                 result.append(([pick.key], None))
@@ -613,7 +610,7 @@ class Assembler:
         return k > 0 and bool(re.fullmatch(r"\s*(?:versus|vs\.?|v\.?|compared\s+(?:with|to)|than|or)\s+(?:the\s+)?",
                                            self.text[arms[k - 1].end:a.start], re.I))
 
-    def _arm_pair(self, arms: list[Mention], pos: int, clause: tuple[int, int],
+    def arm_pair(self, arms: list[Mention], pos: int, clause: tuple[int, int],
                   joiner: re.Pattern[str] = _VERSUS) -> tuple[Mention, Mention] | None:
         """Two arms joined by versus/than/compared with: the nearest such pair before
         ``pos`` (its clause first), else the first one after it."""
@@ -653,7 +650,7 @@ class Assembler:
                 comp = others[0] if len(others) == 1 else None
             return [inter.key], ([comp.key] if comp else self._doc_other(inter.key))
         uniq = _dedupe(arms)
-        strong = self._arm_pair(arms, q.start, (s.start, s.end), _STRONG_VERSUS)
+        strong = self.arm_pair(arms, q.start, (s.start, s.end), _STRONG_VERSUS)
         if strong is not None:
             return [strong[0].key], [strong[1].key]
         if len(uniq) >= 3:

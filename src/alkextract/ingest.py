@@ -108,10 +108,7 @@ def decode_text(data: bytes) -> tuple[str, list[str]]:
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
     if controls > max(8, len(sample) // 100):
         raise NotTextError("not a text document: binary content (control bytes)")
-    if data.startswith(b"\xef\xbb\xbf"):
-        # A BOM is part of the bytes but not of the text; SPEC offsets index the
-        # decoded text, so keep it (utf-8 decoding keeps U+FEFF) and stay exact.
-        pass
+    # (a UTF-8 BOM decodes to U+FEFF and stays: the offsets index the decoded text)
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
@@ -123,6 +120,11 @@ def decode_text(data: bytes) -> tuple[str, list[str]]:
             return data.decode("cp1252"), [warning]
         except UnicodeDecodeError:
             return data.decode("latin-1"), [warning]
+
+
+def text_source(text: str, path: str = "<text>") -> SourceText:
+    """A SourceText for text already in memory (a ``str`` needs no decoding checks)."""
+    return SourceText(text=text, format="text", path=path, sha256=sha256_bytes(text.encode("utf-8", "surrogatepass")))
 
 
 def read_text(data: bytes, path: str = "<text>") -> SourceText:

@@ -17,12 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from .rules import Rule, RuleSet
-
-# Separators inside a phrase: white space on one line, or a hyphen. Blocks are
-# separated by a blank line in the repaired text, so no match crosses a block.
-_SEP = r"(?:[^\S\n]|[\-‐‑])+"
-
+from .rules import Rule, RuleSet, phrase_regex
 
 @dataclass
 class Mention:
@@ -44,16 +39,6 @@ class Mention:
         return self.text
 
 
-def _phrase_rx(phrase: str) -> str:
-    parts = [re.escape(p) for p in re.split(r"[\s\-‐‑]+", phrase.strip()) if p]
-    body = _SEP.join(parts)
-    if phrase.strip()[:1].isalnum():
-        body = r"(?<![^\W_])" + body
-    if phrase.strip()[-1:].isalnum():
-        body += r"(?![^\W_])"
-    return body
-
-
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -72,9 +57,9 @@ class _PhraseSet:
             first = _WORD.match(r.pattern or "")
             if r.regex is None and first is not None:
                 self._by_word.setdefault(first.group(0).lower(), []).append(
-                    (re.compile(_phrase_rx(r.pattern or ""), flags), r))
+                    (re.compile(phrase_regex(r.pattern or ""), flags), r))
             else:
-                src = r.regex if r.regex is not None else _phrase_rx(r.pattern or "")
+                src = r.regex if r.regex is not None else phrase_regex(r.pattern or "")
                 regexes[r.case == "sensitive"].append((i, src))
         self._rx: list[re.Pattern[str]] = []
         for sensitive, items in regexes.items():
@@ -171,51 +156,47 @@ def _cached_entries(ruleset: RuleSet, build: Any) -> dict[str, tuple[str, str | 
 _CACHE_VERSION = 1
 
 
+def _filtered_lexicon(ruleset: RuleSet) -> dict[str, tuple[str, str | None]]:
+    """Variant → (INN, DrugBank id): the offline lexicon less the stop list, plus
+    patterns/drugs.jsonl (whose entries win)."""
+    stop = ruleset.settings["drug_stoplist.yaml"]
+    stop_variants = {_norm_key(v) for v in stop.get("variants", [])}
+    prefixes = tuple(stop.get("drop_mesh_prefixes_without_drugbank", []))
+    min_len = int(stop.get("min_length", 4))
+    d = _drug_dictionary()
+    canon = d["drug_canonical_to_data"]
+    entries: dict[str, tuple[str, str | None]] = {}
+    for variant, canonicals in d["drug_variant_to_canonical"].items():
+        key = _norm_key(variant)
+        if len(key) < min_len or key in stop_variants or not canonicals:
+            continue
+        name = canonicals[0]
+        data = canon.get(name, {})
+        dbid = data.get("drugbank_id")
+        if not dbid:
+            trees = data.get("mesh_tree") or []
+            if trees and all(t.startswith(prefixes) for t in trees):
+                continue
+        if _norm_key(name) in stop_variants:
+            continue
+        entries[key] = (name.lower(), dbid)
+    for rule in ruleset.by_label("DRUG"):
+        entries[_norm_key(rule.pattern or "")] = (rule.id.lower(), rule.norm.get("drugbank_id"))
+    return entries
+
+
 class DrugLexicon:
     """Lower-cased drug variant → (INN, DrugBank id), filtered by the stop list."""
 
     max_words = 4
 
     def __init__(self, ruleset: RuleSet) -> None:
-        self.entries = _cached_entries(ruleset, self._build)
+        self.entries = _cached_entries(ruleset, _filtered_lexicon)
         self._inn_ids = {n: db for n, db in self.entries.values() if db}
         words = ruleset.settings["drug_stoplist.yaml"].get("not_before", [])
         alts = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
         self._not_before = re.compile(rf"\s*(?:{alts})(?![^\W_])", re.I) if alts else None
 
-    @staticmethod
-    def _build(ruleset: RuleSet) -> dict[str, tuple[str, str | None]]:
-        entries = DrugLexicon.__new__(DrugLexicon)
-        entries._filter(ruleset)
-        return entries.entries
-
-    def _filter(self, ruleset: RuleSet) -> None:
-        stop = ruleset.settings["drug_stoplist.yaml"]
-        stop_variants = {_norm_key(v) for v in stop.get("variants", [])}
-        prefixes = tuple(stop.get("drop_mesh_prefixes_without_drugbank", []))
-        min_len = int(stop.get("min_length", 4))
-        d = _drug_dictionary()
-        canon = d["drug_canonical_to_data"]
-        self.entries: dict[str, tuple[str, str | None]] = {}
-        for variant, canonicals in d["drug_variant_to_canonical"].items():
-            key = _norm_key(variant)
-            if len(key) < min_len or key in stop_variants or not canonicals:
-                continue
-            name = canonicals[0]
-            data = canon.get(name, {})
-            dbid = data.get("drugbank_id")
-            if not dbid:
-                trees = data.get("mesh_tree") or []
-                if trees and all(t.startswith(prefixes) for t in trees):
-                    continue
-            if _norm_key(name) in stop_variants:
-                continue
-            self.entries[key] = (name.lower(), dbid)
-        # patterns/drugs.jsonl: additions win over the lexicon
-        for rule in ruleset.by_label("DRUG"):
-            if rule.pattern is None:
-                continue
-            self.entries[_norm_key(rule.pattern)] = (rule.id.lower(), rule.norm.get("drugbank_id"))
 
     def drugbank_id(self, name: str) -> str | None:
         return self._inn_ids.get(name)
@@ -271,6 +252,9 @@ _JOINER = re.compile(r"(?:[^\S\n]|[\-‐‑])")
 # The whole matcher
 # ----------------------------------------------------------------------------------
 
+#: Entities that can be the arm of a finding or a trial.
+ARM_LABELS = frozenset({"DRUG", "DRUG_CLASS", "THERAPY"})
+
 #: When two mentions overlap, the longer wins; on a tie, the earlier label here.
 _PRIORITY = ["TRIAL_ID", "DRUG", "DRUG_CLASS", "THERAPY", "TRIAL", "ENDPOINT"]
 
@@ -319,6 +303,7 @@ class EntityMatcher:
                for w in re.findall(r"[^\W\d_]+", r.pattern)}
             | {"progression", "survival", "response", "metastases", "metastasis", "intracranial", "treatment"})
         self.trial_names = [r.id for r in ruleset.by_label("TRIAL")]
+        self._long_forms: dict[str, Mention | None] = {}
 
     # -- endpoints ----------------------------------------------------------------
 
@@ -433,7 +418,7 @@ class EntityMatcher:
         for short, long in abbreviations:
             if not any(c.isupper() for c in short):
                 continue
-            proto = self._classify_long_form(text, long, entities)
+            proto = self._classify_long_form(long)
             if len(short) == 1:
                 # "Pemetrexed (P)": a one-letter name only for a drug defined as such
                 if proto is not None and proto.label == "DRUG":
@@ -471,9 +456,14 @@ class EntityMatcher:
         # resolve_overlaps keeps the longer span; on a tie the lexicon entity (listed first)
         return resolve_overlaps(list(entities) + [m for m in extra if (m.start, m.end, m.label) not in at])
 
-    @functools.lru_cache(maxsize=4096)
-    def _classify_long_form_text(self, long: str) -> Mention | None:
-        sub_entities, _ = self._find_plain(long)
+    def _classify_long_form(self, long: str) -> Mention | None:
+        """The entity a defined long form names, if any (cached per long form)."""
+        if long not in self._long_forms:
+            self._long_forms[long] = self._classify(long)
+        return self._long_forms[long]
+
+    def _classify(self, long: str) -> Mention | None:
+        sub_entities = self._find_plain(long)
         whole = [m for m in sub_entities if m.start == 0 and m.end == len(long)]
         if whole:
             return whole[0]
@@ -482,17 +472,14 @@ class EntityMatcher:
                 return m
         return None
 
-    def _classify_long_form(self, text: str, long: str, entities: list[Mention]) -> Mention | None:
-        return self._classify_long_form_text(long)
-
-    def _find_plain(self, text: str) -> tuple[list[Mention], list[Mention]]:
+    def _find_plain(self, text: str) -> list[Mention]:
         found: list[Mention] = list(self.drugs.find(text))
         for label in ("DRUG_CLASS", "THERAPY", "TRIAL"):
             for s, e, rule in self.phrases[label].finditer(text):
                 found.append(self._make(label, text, s, e, rule))
         for s, e, rule in self.phrases["ENDPOINT"].finditer(text):
             found.append(self._endpoint(text, s, e, rule))
-        return resolve_overlaps(found), []
+        return resolve_overlaps(found)
 
 
 def _join_slashed_trials(text: str, mentions: list[Mention]) -> list[Mention]:

@@ -5,20 +5,19 @@
     doc._.findings, doc._.trials         # SPEC.md models, offsets into the source text
 
 The tokenizer repairs the text first (:mod:`alkextract.repair`) and tokenizes the
-repaired copy with scispaCy's tokenizer; ``doc._.repaired`` maps every offset back to
+repaired copy with scispaCy's tokenizer; ``doc._.alk_repaired`` maps every offset back to
 the source. Components, in order:
 
 - ``alkextract_segmenter``: sentence boundaries from :mod:`alkextract.segment`;
 - ``abbreviation_detector``: scispaCy's Schwartz & Hearst detector;
 - ``alkextract_entities``: pattern matchers (:mod:`alkextract.matchers`) and the number
-  grammar (:mod:`alkextract.quantities`) → ``doc._.mentions``, ``doc.spans["alkextract"]``;
+  grammar (:mod:`alkextract.quantities`) → ``doc._.alk_mentions``, ``doc.spans["alkextract"]``;
 - ``alkextract_findings``: trials (:mod:`alkextract.trials`) and findings
   (:mod:`alkextract.assemble`) → ``doc._.trials``, ``doc._.findings``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
 import warnings
@@ -34,7 +33,7 @@ from spacy.tokens import Doc
 
 from . import models
 from .assemble import TITLE_VERSUS, Assembler, RawFinding, Sent
-from .ingest import SourceText
+from .ingest import SourceText, text_source
 from .matchers import EntityMatcher, Mention, resolve_overlaps
 from .quantities import Quantity, scan
 from .repair import Block, Repaired, repair
@@ -42,7 +41,10 @@ from .rules import load_rules
 from .segment import segment
 from .trials import TrialBuilder, TrialRecord, table_rows
 
-for _name in ("source", "repaired", "sentences", "mentions", "cues", "findings", "trials", "abbreviation_pairs"):
+# Doc extensions. ``findings`` and ``trials`` are the results (SPEC.md models, source
+# offsets); the ``alk_`` ones are the stages' working data (repaired-text offsets).
+for _name in ("findings", "trials", "alk_source", "alk_repaired", "alk_sentences", "alk_mentions", "alk_cues",
+              "alk_abbreviation_pairs"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -85,14 +87,14 @@ class RepairingTokenizer:
         self.patterns_dir = patterns_dir
 
     def __call__(self, text: str | SourceText) -> Doc:
-        source = text if isinstance(text, SourceText) else read_text_unchecked(text)
+        source = text if isinstance(text, SourceText) else text_source(text)
         matcher = get_matcher(self.patterns_dir)
         breaks = [t.start for t in source.tables] + [t.end for t in source.tables]
         rep = repair(source.text, citations=source.citations, furniture=source.furniture,
                      known_names=matcher.trial_names, block_breaks=breaks, known_words=matcher.words)
         doc = self.base(rep.text)
-        doc._.source = source
-        doc._.repaired = rep
+        doc._.alk_source = source
+        doc._.alk_repaired = rep
         return doc
 
     # spaCy calls these when saving/loading a pipeline; the repair has no state
@@ -109,12 +111,6 @@ class RepairingTokenizer:
         return self
 
 
-def read_text_unchecked(text: str) -> SourceText:
-    """A SourceText for text already in memory (no binary check: it is already text)."""
-    return SourceText(text=text, format="text", path="<text>",
-                      sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
-
-
 # ----------------------------------------------------------------------------------
 # Components
 # ----------------------------------------------------------------------------------
@@ -126,10 +122,10 @@ def make_segmenter(nlp: Language, name: str) -> Callable[[Doc], Doc]:
 
 
 class Segmenter:
-    """Sets ``doc._.sentences`` (repaired offsets) and token sentence starts."""
+    """Sets ``doc._.alk_sentences`` (repaired offsets) and token sentence starts."""
 
     def __call__(self, doc: Doc) -> Doc:
-        rep: Repaired = doc._.repaired
+        rep: Repaired = doc._.alk_repaired
         if rep is None:
             # A doc from another tokenizer (the components in a user's own pipeline): the
             # text cannot be changed, so it is used as it is; blocks and sentences still
@@ -138,10 +134,10 @@ class Segmenter:
             blocks = [Block(*fixed.span_to_source(b.start, b.end), b.kind) for b in fixed.blocks] if fixed else []
             rep = Repaired(text=doc.text, to_source=list(range(len(doc.text))), blocks=blocks,
                            source_length=len(doc.text))
-            doc._.repaired = rep
-            doc._.source = read_text_unchecked(doc.text)
+            doc._.alk_repaired = rep
+            doc._.alk_source = text_source(doc.text)
         sents = segment(rep.text, rep.blocks)
-        doc._.sentences = sents
+        doc._.alk_sentences = sents
         # all at once: setting token.is_sent_start one by one re-checks the whole doc
         # (spaCy stores attributes as uint64; -1, "not a start", wraps as spaCy's own to_array does)
         if len(doc):
@@ -164,14 +160,14 @@ class EntityComponent:
         self.patterns_dir = patterns_dir
 
     def __call__(self, doc: Doc) -> Doc:
-        rep: Repaired = doc._.repaired
+        rep: Repaired = doc._.alk_repaired
         text = rep.text
         matcher = get_matcher(self.patterns_dir)
-        pairs = _abbreviation_pairs(doc) + _legend_pairs(text, doc._.sentences)
-        doc._.abbreviation_pairs = pairs
+        pairs = _abbreviation_pairs(doc) + _legend_pairs(text, doc._.alk_sentences)
+        doc._.alk_abbreviation_pairs = pairs
         entities, cues = matcher.find(text, pairs)
         quantities: list[Quantity] = []
-        for s in doc._.sentences:
+        for s in doc._.alk_sentences:
             for q in scan(text[s.start:s.end]):
                 quantities.append(_shift(q, s.start))
         # a median "not reached" is a finding's value but not a time quantity (entity)
@@ -179,11 +175,11 @@ class EntityComponent:
         # a number inside a name ("ALTA-1L", "PROFILE 1014") is part of the name
         numbers = [n for n in numbers if not _overlaps_any(n, entities)]
         mentions = _table_trial_names(doc, sorted(entities + numbers, key=lambda m: (m.start, m.end)))
-        doc._.mentions = mentions
-        doc._.cues = cues
+        doc._.alk_mentions = mentions
+        doc._.alk_cues = cues
         doc.user_data["alkextract_quantities"] = quantities
         spans = []
-        for m in doc._.mentions:
+        for m in doc._.alk_mentions:
             span = doc.char_span(m.start, m.end, label=m.label, alignment_mode="expand")
             if span is not None:
                 spans.append(span)
@@ -194,8 +190,8 @@ class EntityComponent:
 def _table_cells(doc: Doc) -> list[list[tuple[int, int]]]:
     """Each table row as its cells (repaired offsets): the PDF's cells, or for a table
     flattened into text one line per cell, its lines grouped into rows."""
-    rep: Repaired = doc._.repaired
-    source: SourceText = doc._.source
+    rep: Repaired = doc._.alk_repaired
+    source: SourceText = doc._.alk_source
     rows: list[list[tuple[int, int]]] = []
     if source.tables:
         back = _source_to_repaired(rep)
@@ -210,10 +206,10 @@ def _table_trial_names(doc: Doc, entities: list[Mention]) -> list[Mention]:
     """A trials table names each trial in the cell before its registry id ("Global phase
     II" | "NCT01970865"); such a name, unknown to the patterns, becomes a TRIAL here and
     wherever else the document repeats it."""
-    text = doc._.repaired.text
+    text = doc._.alk_repaired.text
     rows = _table_cells(doc)
     if not rows:
-        lines = [(s.start, s.end) for s in doc._.sentences if s.kind == "table"]
+        lines = [(s.start, s.end) for s in doc._.alk_sentences if s.kind == "table"]
         starts = [r for r in table_rows(lines, entities)]
         rows = [[ln for ln in lines if a <= ln[0] and ln[1] <= b] for a, b in starts]
     names: dict[str, str] = {}
@@ -313,21 +309,21 @@ class FindingsComponent:
     """Trial records and findings, mapped to source offsets as SPEC.md models."""
 
     def __call__(self, doc: Doc) -> Doc:
-        rep: Repaired = doc._.repaired
-        source: SourceText = doc._.source
+        rep: Repaired = doc._.alk_repaired
+        source: SourceText = doc._.alk_source
         text = rep.text
         sents = _sentences_with_content(doc)
         builder = TrialBuilder(text)
         # table rows tie drug, dose, trial, id and line; prose ties names, ids and arms
         for row in _table_rows(doc, sents):
-            ents = [m for m in doc._.mentions if row[0] <= m.start and m.end <= row[1]]
-            cues = [c for c in doc._.cues if row[0] <= c.start and c.end <= row[1]]
+            ents = [m for m in doc._.alk_mentions if row[0] <= m.start and m.end <= row[1]]
+            cues = [c for c in doc._.alk_cues if row[0] <= c.start and c.end <= row[1]]
             builder.add_table_row(ents, cues)
         for s in sents:
             if s.kind in ("prose", "caption", "heading"):
                 builder.add_sentence(s.start, s.end, s.entities, s.cues)
-        doc_trial = _document_trial(text, sents, builder)
         title = _title(text, sents)
+        doc_trial = _document_trial(text, sents, builder, title)
         doc_arms = [e.key for e in (title.entities if title else []) if e.label == "DRUG"]
         doc_lines = [c.norm["line"] for c in (title.cues if title else []) if c.label == "LINE"]
         assembler = Assembler(
@@ -342,11 +338,11 @@ class FindingsComponent:
         if title is not None and doc_trial is not None:
             # "BTH1677 in combination with bevacizumab, carboplatin, and paclitaxel":
             # the arms a title names are the arms of the trial the document is about
-            for arm in assembler._arms(title):
+            for arm in assembler.arms(title):
                 for key in arm.norm.get("members") or [arm.key]:
                     doc_trial.add_arm(key)
         if title is not None:
-            pair = assembler._arm_pair(assembler._arms(title), title.end, (title.start, title.end), TITLE_VERSUS)
+            pair = assembler.arm_pair(assembler.arms(title), title.end, (title.start, title.end), TITLE_VERSUS)
             if pair is not None:
                 assembler.doc_pair = (pair[0].key, pair[1].key)
         raw = assembler.findings()
@@ -376,12 +372,12 @@ def _within(items: list, start: int, end: int, starts: list[int]) -> list:
 
 def _sentences_with_content(doc: Doc) -> list[Sent]:
     quantities = sorted(doc.user_data.get("alkextract_quantities", []), key=lambda q: q.start)
-    mentions = sorted(doc._.mentions, key=lambda m: m.start)
-    cues = sorted(doc._.cues, key=lambda c: c.start)
+    mentions = sorted(doc._.alk_mentions, key=lambda m: m.start)
+    cues = sorted(doc._.alk_cues, key=lambda c: c.start)
     ms, cs, qs = [m.start for m in mentions], [c.start for c in cues], [q.start for q in quantities]
     out = []
-    block_of = _block_index(doc._.repaired)
-    for i, s in enumerate(doc._.sentences):
+    block_of = _block_index(doc._.alk_repaired)
+    for i, s in enumerate(doc._.alk_sentences):
         out.append(Sent(
             index=i, start=s.start, end=s.end, kind=s.kind, block=block_of(s.start),
             entities=_within(mentions, s.start, s.end, ms),
@@ -404,8 +400,8 @@ def _block_index(rep: Repaired) -> Callable[[int], int]:
 
 def _table_rows(doc: Doc, sents: list[Sent]) -> list[tuple[int, int]]:
     """Row spans of every table: from the PDF's table structure, else grouped lines."""
-    rep: Repaired = doc._.repaired
-    source: SourceText = doc._.source
+    rep: Repaired = doc._.alk_repaired
+    source: SourceText = doc._.alk_source
     rows: list[tuple[int, int]] = []
     if source.tables:
         back = _source_to_repaired(rep)
@@ -424,7 +420,7 @@ def _table_rows(doc: Doc, sents: list[Sent]) -> list[tuple[int, int]]:
             run.append((s.start, s.end))
             continue
         if run:
-            rows.extend(table_rows(run, doc._.mentions))
+            rows.extend(table_rows(run, doc._.alk_mentions))
             run = []
     return rows
 
@@ -455,11 +451,10 @@ def _title(text: str, sents: list[Sent]) -> Sent | None:
     return None
 
 
-def _document_trial(text: str, sents: list[Sent], builder: TrialBuilder) -> TrialRecord | None:
+def _document_trial(text: str, sents: list[Sent], builder: TrialBuilder, title: Sent | None) -> TrialRecord | None:
     """The trial a whole document is about: the one its title names, else the only one
     it names, when the document is abstract-sized; a registry id in a registration
     statement belongs to it."""
-    title = _title(text, sents)
     names: list[str] = []
     if title is not None:
         names = [e.norm["name"] for e in title.entities if e.label == "TRIAL"]
@@ -467,7 +462,7 @@ def _document_trial(text: str, sents: list[Sent], builder: TrialBuilder) -> Tria
         all_names = {e.norm["name"] for s in sents for e in s.entities if e.label == "TRIAL"}
         if len(all_names) == 1:
             names = list(all_names)
-    rec = builder._find(names[0], None) if names else None
+    rec = builder.find(names[0], None) if names else None
     # registration statements: "This study is registered, number ISRCTN 77383050."
     for i, s in enumerate(sents):
         ids = [e for e in s.entities if e.label == "TRIAL_ID"]
@@ -476,11 +471,11 @@ def _document_trial(text: str, sents: list[Sent], builder: TrialBuilder) -> Tria
         prev = text[sents[i - 1].start:sents[i - 1].end] if i else ""
         if _REGISTRATION.search(text[s.start:s.end]) or _REGISTRATION.search(prev):
             for e in ids:
-                other = builder._find(None, e.norm["id"])
+                other = builder.find(None, e.norm["id"])
                 if rec is None and other is not None and other.name is None:
                     rec = other
                 elif rec is not None and other is not None and other is not rec and other.name is None:
-                    builder._merge(rec, other)
+                    builder.merge(rec, other)
     return rec
 
 
@@ -516,10 +511,10 @@ def _to_trial(r: TrialRecord, rep: Repaired) -> models.Trial:
 
 def entities_of(doc: Doc) -> list[models.Entity]:
     """The document's entities as SPEC.md models (source offsets, page, box)."""
-    rep: Repaired = doc._.repaired
-    source: SourceText = doc._.source
+    rep: Repaired = doc._.alk_repaired
+    source: SourceText = doc._.alk_source
     out = []
-    for m in doc._.mentions:
+    for m in doc._.alk_mentions:
         s, e = rep.span_to_source(m.start, m.end)
         norm = {k: v for k, v in m.norm.items() if k != "base"}
         out.append(models.Entity(label=m.label, start=s, end=e, text=source.text[s:e],

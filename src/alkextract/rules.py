@@ -56,10 +56,16 @@ class Rule:
         return phrase_regex(self.pattern or "")
 
 
+#: What separates the words of a phrase in the text it is matched against: white space
+#: within a line, or a hyphen (the repaired text has no line breaks inside a block, and
+#: "first line" = "first-line").
+PHRASE_SEPARATOR = r"(?:[^\S\n]|[\-‐‑])+"
+
+
 def phrase_regex(phrase: str) -> str:
-    """A phrase as a regex: any white space or hyphen run matches any other, on word boundaries."""
+    """A phrase as a regex: any separator run matches any other, on word boundaries."""
     parts = [re.escape(p) for p in re.split(r"[\s\-‐‑]+", phrase.strip()) if p]
-    body = r"[\s\-‐‑]+".join(parts)
+    body = PHRASE_SEPARATOR.join(parts)
     if phrase.strip()[:1].isalnum():
         body = r"(?<![^\W_])" + body
     if phrase.strip()[-1:].isalnum():

@@ -13,9 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from .matchers import Mention
+from .matchers import ARM_LABELS, Mention
 
-ARM_LABELS = {"DRUG", "DRUG_CLASS", "THERAPY"}
 _ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "I/II": "1/2", "II/III": "2/3", "Ib": "1b", "IIa": "2a", "IIb": "2b"}
 _PHASE = re.compile(r"\b[Pp]hase\s*(I/II|II/III|IV|III|II|I|[1-4](?:/[1-4])?)([ab])?\b")
 # A relative clause that tells what a trial tested: "which evaluated X", "evaluating X".
@@ -76,7 +75,7 @@ class TrialBuilder:
         self.text = text
         self.records: list[TrialRecord] = []
 
-    def _find(self, name: str | None, rid: str | None) -> TrialRecord | None:
+    def find(self, name: str | None, rid: str | None) -> TrialRecord | None:
         for r in self.records:
             if name is not None and r.name is not None and r.name.lower() == name.lower():
                 return r
@@ -85,11 +84,11 @@ class TrialBuilder:
         return None
 
     def _get(self, name: str | None, rid: str | None) -> TrialRecord:
-        rec = self._find(name, None) if name is not None else None
-        by_id = self._find(None, rid) if rid is not None else None
+        rec = self.find(name, None) if name is not None else None
+        by_id = self.find(None, rid) if rid is not None else None
         if rec is not None and by_id is not None and rec is not by_id:
             if by_id.name is None:  # an id-only record now has a name: merge
-                self._merge(rec, by_id)
+                self.merge(rec, by_id)
             return rec
         rec = rec or by_id
         if rec is None:
@@ -101,7 +100,7 @@ class TrialBuilder:
             rec.add_id(rid)
         return rec
 
-    def _merge(self, into: TrialRecord, other: TrialRecord) -> None:
+    def merge(self, into: TrialRecord, other: TrialRecord) -> None:
         for rid in other.registry_ids:
             into.add_id(rid)
         for a in other.interventions:
@@ -154,13 +153,11 @@ class TrialBuilder:
             k = seg_index(t.start)
             for a in seg_arms(k):
                 rec.add_arm(a.key)
-            seg_text = text[segs[k][0]:segs[k][1]]
             local = text[max(start, t.start - 80): min(end, t.end + 40)]
             rec.phase = rec.phase or _phase(local)
             lines = [c.norm["line"] for c in cues if c.label == "LINE" and segs[k][0] <= c.start < segs[k][1]]
             if lines and rec.line is None:
                 rec.line = lines[0]
-            del seg_text
         prev_id: Mention | None = None
         for i in ids:
             if id(i) in used_ids:
@@ -232,7 +229,7 @@ class TrialBuilder:
     def add_finding_arms(self, trial: str | None, arms: Iterable[str]) -> None:
         if trial is None:
             return
-        rec = self._find(trial, trial)
+        rec = self.find(trial, trial)
         if rec is not None:
             for a in arms:
                 rec.add_arm(a)
@@ -240,19 +237,19 @@ class TrialBuilder:
     # -- look-ups for the assembler ---------------------------------------------
 
     def name_of_id(self, rid: str) -> str | None:
-        rec = self._find(None, rid)
+        rec = self.find(None, rid)
         return rec.name if rec else None
 
     def line_of(self, trial: str) -> str | None:
-        rec = self._find(trial, trial)
+        rec = self.find(trial, trial)
         return rec.line if rec else None
 
     def arms_of(self, trial: str) -> list[str]:
-        rec = self._find(trial, trial)
+        rec = self.find(trial, trial)
         return list(rec.interventions) if rec else []
 
     def ids_of(self, trial: str) -> list[str]:
-        rec = self._find(trial, trial)
+        rec = self.find(trial, trial)
         return list(rec.registry_ids) if rec else []
 
 
