@@ -34,12 +34,12 @@ from spacy.tokens import Doc
 from . import models
 from .assemble import TITLE_VERSUS, Assembler, RawFinding, Sent
 from .ingest import SourceText, text_source
-from .matchers import EntityMatcher, Mention, resolve_overlaps
+from .matchers import EntityMatcher, Mention
 from .quantities import Quantity, scan
 from .repair import Block, Repaired, repair
 from .rules import load_rules
 from .segment import segment
-from .trials import TrialBuilder, TrialRecord, table_rows
+from .trials import TrialRecord, TrialBuilder, document_title, document_trial, table_rows, table_trial_names
 
 # Doc extensions. ``findings`` and ``trials`` are the results (SPEC.md models, source
 # offsets); the ``alk_`` ones are the stages' working data (repaired-text offsets).
@@ -174,7 +174,8 @@ class EntityComponent:
         numbers = [_quantity_mention(q) for q in quantities if q.kind in ENTITY_KINDS and not q.not_reached]
         # a number inside a name ("ALTA-1L", "PROFILE 1014") is part of the name
         numbers = [n for n in numbers if not _overlaps_any(n, entities)]
-        mentions = _table_trial_names(doc, sorted(entities + numbers, key=lambda m: (m.start, m.end)))
+        mentions = sorted(entities + numbers, key=lambda m: (m.start, m.end))
+        mentions = table_trial_names(text, _table_cells(doc, mentions), mentions)
         doc._.alk_mentions = mentions
         doc._.alk_cues = cues
         doc.user_data["alkextract_quantities"] = quantities
@@ -187,58 +188,25 @@ class EntityComponent:
         return doc
 
 
-def _table_cells(doc: Doc) -> list[list[tuple[int, int]]]:
-    """Each table row as its cells (repaired offsets): the PDF's cells, or for a table
-    flattened into text one line per cell, its lines grouped into rows."""
+def _table_cells(doc: Doc, mentions: list[Mention]) -> list[list[tuple[int, int]]]:
+    """Every table row as its cells (repaired offsets): the PDF's cells, or — for a table
+    flattened into text, one line per cell — its lines grouped into rows by their first
+    cell (:func:`alkextract.trials.table_rows`)."""
     rep: Repaired = doc._.alk_repaired
     source: SourceText = doc._.alk_source
-    rows: list[list[tuple[int, int]]] = []
     if source.tables:
         back = _source_to_repaired(rep)
-        for t in source.tables:
-            for r in t.rows:
-                rows.append([(back(c.start), back(c.end)) for c in r if c.end > c.start])
-        return rows
-    return []
-
-
-def _table_trial_names(doc: Doc, entities: list[Mention]) -> list[Mention]:
-    """A trials table names each trial in the cell before its registry id ("Global phase
-    II" | "NCT01970865"); such a name, unknown to the patterns, becomes a TRIAL here and
-    wherever else the document repeats it."""
-    text = doc._.alk_repaired.text
-    rows = _table_cells(doc)
-    if not rows:
-        lines = [(s.start, s.end) for s in doc._.alk_sentences if s.kind == "table"]
-        starts = [r for r in table_rows(lines, entities)]
-        rows = [[ln for ln in lines if a <= ln[0] and ln[1] <= b] for a, b in starts]
-    names: dict[str, str] = {}
-    for cells in rows:
-        if not cells:
+        return [[(back(c.start), back(c.end)) for c in r if c.end > c.start] for t in source.tables for r in t.rows]
+    rows: list[list[tuple[int, int]]] = []
+    run: list[tuple[int, int]] = []
+    for s in list(doc._.alk_sentences) + [None]:
+        if s is not None and s.kind == "table":
+            run.append((s.start, s.end))
             continue
-        row_ents = [e for e in entities if cells[0][0] <= e.start and e.end <= cells[-1][1]]
-        ids = [e for e in row_ents if e.label == "TRIAL_ID"]
-        if not ids or any(e.label == "TRIAL" for e in row_ents):
-            continue
-        rid = ids[0]
-        k = next((k for k, (a, b) in enumerate(cells) if a <= rid.start < b), None)
-        if k is None:
-            continue
-        a = cells[k][0]
-        if not text[a:rid.start].strip() and k > 0:
-            a = cells[k - 1][0]  # the id opens its cell: the name is the cell before
-        before = [e for e in row_ents if a <= e.start and e.end <= rid.start]
-        if before:
-            a = before[-1].end  # "Lorlatinib 100 mg QD Global phase II NCT01970865"
-        cell = re.sub(r"\s+", " ", text[a:rid.start]).strip(" |")
-        if cell[:1].isupper() and 1 <= len(cell.split()) <= 4 and not re.search(r"[;:,|]", cell):
-            names[cell.lower()] = cell
-    if not names:
-        return entities
-    alts = "|".join(r"\s+".join(map(re.escape, n.split())) for n in sorted(names.values(), key=len, reverse=True))
-    found = [Mention("TRIAL", m.start(), m.end(), m.group(0), {"name": names[re.sub(r"\s+", " ", m.group(0)).lower()]}, "rule")
-             for m in re.finditer(rf"(?<![^\W_])(?:{alts})(?![^\W_])", text, re.I)]
-    return resolve_overlaps(entities + found)
+        for a, b in table_rows(run, mentions) if run else []:
+            rows.append([ln for ln in run if a <= ln[0] and ln[1] <= b])
+        run = []
+    return [r for r in rows if r]
 
 
 def _overlaps_any(m: Mention, sorted_mentions: list[Mention]) -> bool:
@@ -315,15 +283,16 @@ class FindingsComponent:
         sents = _sentences_with_content(doc)
         builder = TrialBuilder(text)
         # table rows tie drug, dose, trial, id and line; prose ties names, ids and arms
-        for row in _table_rows(doc, sents):
+        for cells in _table_cells(doc, doc._.alk_mentions):
+            row = (cells[0][0], cells[-1][1])
             ents = [m for m in doc._.alk_mentions if row[0] <= m.start and m.end <= row[1]]
             cues = [c for c in doc._.alk_cues if row[0] <= c.start and c.end <= row[1]]
             builder.add_table_row(ents, cues)
         for s in sents:
             if s.kind in ("prose", "caption", "heading"):
                 builder.add_sentence(s.start, s.end, s.entities, s.cues)
-        title = _title(text, sents)
-        doc_trial = _document_trial(text, sents, builder, title)
+        title = document_title(text, sents)
+        doc_trial = document_trial(text, sents, builder, title)
         doc_arms = [e.key for e in (title.entities if title else []) if e.label == "DRUG"]
         doc_lines = [c.norm["line"] for c in (title.cues if title else []) if c.label == "LINE"]
         assembler = Assembler(
@@ -398,33 +367,6 @@ def _block_index(rep: Repaired) -> Callable[[int], int]:
     return block_of
 
 
-def _table_rows(doc: Doc, sents: list[Sent]) -> list[tuple[int, int]]:
-    """Row spans of every table: from the PDF's table structure, else grouped lines."""
-    rep: Repaired = doc._.alk_repaired
-    source: SourceText = doc._.alk_source
-    rows: list[tuple[int, int]] = []
-    if source.tables:
-        back = _source_to_repaired(rep)
-        for t in source.tables:
-            for r in t.rows:
-                if not r:
-                    continue
-                a, b = back(r[0].start), back(r[-1].end)
-                if b > a:
-                    rows.append((a, b))
-        return rows
-    # text input: consecutive table lines, grouped into rows by their first cell
-    run: list[tuple[int, int]] = []
-    for s in sents + [None]:  # type: ignore[list-item]
-        if s is not None and s.kind == "table":
-            run.append((s.start, s.end))
-            continue
-        if run:
-            rows.extend(table_rows(run, doc._.alk_mentions))
-            run = []
-    return rows
-
-
 def _source_to_repaired(rep: Repaired) -> Callable[[int], int]:
     from bisect import bisect_left
 
@@ -434,49 +376,6 @@ def _source_to_repaired(rep: Repaired) -> Callable[[int], int]:
         return bisect_left(src, pos)
 
     return back
-
-
-_TITLE_SECTION = re.compile(r"^\s*TITLE\s*:?\s*$")
-_REGISTRATION = re.compile(r"\b(?:this (?:study|trial) (?:is|was) registered|registered|registration|registry)\b", re.I)
-
-
-def _title(text: str, sents: list[Sent]) -> Sent | None:
-    """The document's title: the sentence after a ``TITLE:`` marker, else a heading-like
-    first sentence (no final period)."""
-    for i, s in enumerate(sents):
-        if s.kind == "section" and _TITLE_SECTION.match(text[s.start:s.end]) and i + 1 < len(sents):
-            return sents[i + 1]
-    if sents and sents[0].kind in ("heading", "prose") and not text[sents[0].start:sents[0].end].rstrip().endswith("."):
-        return sents[0]
-    return None
-
-
-def _document_trial(text: str, sents: list[Sent], builder: TrialBuilder, title: Sent | None) -> TrialRecord | None:
-    """The trial a whole document is about: the one its title names, else the only one
-    it names, when the document is abstract-sized; a registry id in a registration
-    statement belongs to it."""
-    names: list[str] = []
-    if title is not None:
-        names = [e.norm["name"] for e in title.entities if e.label == "TRIAL"]
-    if not names and len(text) < 6000:
-        all_names = {e.norm["name"] for s in sents for e in s.entities if e.label == "TRIAL"}
-        if len(all_names) == 1:
-            names = list(all_names)
-    rec = builder.find(names[0], None) if names else None
-    # registration statements: "This study is registered, number ISRCTN 77383050."
-    for i, s in enumerate(sents):
-        ids = [e for e in s.entities if e.label == "TRIAL_ID"]
-        if not ids:
-            continue
-        prev = text[sents[i - 1].start:sents[i - 1].end] if i else ""
-        if _REGISTRATION.search(text[s.start:s.end]) or _REGISTRATION.search(prev):
-            for e in ids:
-                other = builder.find(None, e.norm["id"])
-                if rec is None and other is not None and other.name is None:
-                    rec = other
-                elif rec is not None and other is not None and other is not rec and other.name is None:
-                    builder.merge(rec, other)
-    return rec
 
 
 # ----------------------------------------------------------------------------------

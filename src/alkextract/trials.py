@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from .matchers import ARM_LABELS, Mention
+
+if TYPE_CHECKING:
+    from .assemble import Sent
 
 _ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "I/II": "1/2", "II/III": "2/3", "Ib": "1b", "IIa": "2a", "IIb": "2b"}
 _PHASE = re.compile(r"\b[Pp]hase\s*(I/II|II/III|IV|III|II|I|[1-4](?:/[1-4])?)([ab])?\b")
@@ -272,3 +275,81 @@ def table_rows(lines: Sequence[tuple[int, int]], entities: Sequence[Mention]) ->
         last = (starts[n + 1] - 1) if n + 1 < len(starts) else len(lines) - 1
         rows.append((lines[k][0], lines[last][1]))
     return rows
+
+
+def table_trial_names(text: str, rows: Sequence[Sequence[tuple[int, int]]], entities: list[Mention]) -> list[Mention]:
+    """A trials table names each trial in the cell before its registry id ("Global phase
+    II" | "NCT01970865"); such a name, unknown to the patterns, becomes a TRIAL there and
+    wherever else the document repeats it. ``rows`` are rows of cells (offsets)."""
+    from .matchers import resolve_overlaps
+
+    names: dict[str, str] = {}
+    for cells in rows:
+        if not cells:
+            continue
+        row_ents = [e for e in entities if cells[0][0] <= e.start and e.end <= cells[-1][1]]
+        ids = [e for e in row_ents if e.label == "TRIAL_ID"]
+        if not ids or any(e.label == "TRIAL" for e in row_ents):
+            continue
+        rid = ids[0]
+        k = next((k for k, (a, b) in enumerate(cells) if a <= rid.start < b), None)
+        if k is None:
+            continue
+        a = cells[k][0]
+        if not text[a:rid.start].strip() and k > 0:
+            a = cells[k - 1][0]  # the id opens its cell: the name is the cell before
+        before = [e for e in row_ents if a <= e.start and e.end <= rid.start]
+        if before:
+            a = before[-1].end  # "Lorlatinib 100 mg QD Global phase II NCT01970865"
+        cell = re.sub(r"\s+", " ", text[a:rid.start]).strip(" |")
+        if cell[:1].isupper() and 1 <= len(cell.split()) <= 4 and not re.search(r"[;:,|]", cell):
+            names[cell.lower()] = cell
+    if not names:
+        return entities
+    alts = "|".join(r"\s+".join(map(re.escape, n.split())) for n in sorted(names.values(), key=len, reverse=True))
+    found = [Mention("TRIAL", m.start(), m.end(), m.group(0), {"name": names[re.sub(r"\s+", " ", m.group(0)).lower()]}, "rule")
+             for m in re.finditer(rf"(?<![^\W_])(?:{alts})(?![^\W_])", text, re.I)]
+    return resolve_overlaps(entities + found)
+
+
+_TITLE_SECTION = re.compile(r"^\s*TITLE\s*:?\s*$")
+_REGISTRATION = re.compile(r"\b(?:this (?:study|trial) (?:is|was) registered|registered|registration|registry)\b", re.I)
+
+
+def document_title(text: str, sents: list[Sent]) -> Sent | None:
+    """The document's title: the sentence after a ``TITLE:`` marker, else a heading-like
+    first sentence (no final period)."""
+    for i, s in enumerate(sents):
+        if s.kind == "section" and _TITLE_SECTION.match(text[s.start:s.end]) and i + 1 < len(sents):
+            return sents[i + 1]
+    if sents and sents[0].kind in ("heading", "prose") and not text[sents[0].start:sents[0].end].rstrip().endswith("."):
+        return sents[0]
+    return None
+
+
+def document_trial(text: str, sents: list[Sent], builder: TrialBuilder, title: Sent | None) -> TrialRecord | None:
+    """The trial a whole document is about: the one its title names, else the only one
+    it names, when the document is abstract-sized; a registry id in a registration
+    statement belongs to it."""
+    names: list[str] = []
+    if title is not None:
+        names = [e.norm["name"] for e in title.entities if e.label == "TRIAL"]
+    if not names and len(text) < 6000:
+        all_names = {e.norm["name"] for s in sents for e in s.entities if e.label == "TRIAL"}
+        if len(all_names) == 1:
+            names = list(all_names)
+    rec = builder.find(names[0], None) if names else None
+    # registration statements: "This study is registered, number ISRCTN 77383050."
+    for i, s in enumerate(sents):
+        ids = [e for e in s.entities if e.label == "TRIAL_ID"]
+        if not ids:
+            continue
+        prev = text[sents[i - 1].start:sents[i - 1].end] if i else ""
+        if _REGISTRATION.search(text[s.start:s.end]) or _REGISTRATION.search(prev):
+            for e in ids:
+                other = builder.find(None, e.norm["id"])
+                if rec is None and other is not None and other.name is None:
+                    rec = other
+                elif rec is not None and other is not None and other is not rec and other.name is None:
+                    builder.merge(rec, other)
+    return rec
