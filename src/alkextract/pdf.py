@@ -56,6 +56,7 @@ from statistics import median
 
 from .errors import PdfError
 from .ingest import SourceTable, SourceText, TableCell, sha256_bytes
+from .repair import EXPONENT_BASE
 
 # pdfminer logs every odd colour operator or font quirk of real journal PDFs as a
 # warning; they are not the user's problem and would drown the CLI's output.
@@ -76,7 +77,7 @@ NO_TEXT_LAYER = "no text layer, OCR not supported"
 #: superscript text that is a citation marker: ``4``, ``14,15``, ``4–6,8–12``, ``[8,9]``
 CITATION_RE = re.compile(r"^[\[(]?\d{1,3}(?:\s*[,\u2013\u2014-]\s*\d{1,3})*[\])]?$")
 #: a superscript digit after one of these is an exponent, not a citation (m², 10⁹)
-EXPONENT_BASE_RE = re.compile(r"(?:^|[^A-Za-z])(?:[mck]?m|kg/m|mg/m|/m|10|×10|x10)$")
+EXPONENT_BASE_RE = EXPONENT_BASE
 CAPTION_RE = re.compile(r"^(?:Table|TABLE|Figure|FIGURE|Fig\.?|Supplementary (?:Table|Figure))\s*[0-9IVXS]+[A-Za-z]?\b")
 TABLE_CAPTION_RE = re.compile(r"^(?:Table|TABLE)\s*[0-9IVX]+[A-Za-z]?\b")
 PAGE_NUMBER_RE = re.compile(r"^(?:page\s*)?#(?:\s*(?:of|/)\s*#)?$|^[-–—]\s*#\s*[-–—]$")

@@ -50,8 +50,8 @@ _R5 = re.compile(r"(?<![A-Za-z])[Aa]rm [A-Z](" + _CIT + r")" + _CIT_END)
 
 #: Unicode superscript digits are citation markers, unless they are an exponent.
 _SUPERSCRIPT = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹][⁰¹²³⁴⁵⁶⁷⁸⁹,⁻–-]*")
-#: What an exponent follows: a unit of length or area, a power of ten, a statistic letter.
-_EXPONENT_BASE = re.compile(r"(?:(?:^|[^A-Za-z])(?:[mck]?m|kg/m|mg/m|/m|10|×10|x10)|[χXR])$")
+#: What an exponent follows: a unit of length or area, a power of ten, chi (χ²).
+EXPONENT_BASE = re.compile(r"(?:^|[^A-Za-z])(?:[mck]?m|kg/m|mg/m|/m|10|×10|x10|χ)$")
 
 
 def find_citations(text: str, known_names: Iterable[str] = ()) -> list[tuple[int, int]]:
@@ -69,7 +69,7 @@ def find_citations(text: str, known_names: Iterable[str] = ()) -> list[tuple[int
         if m.group(1).lower() not in _R2_KEEP:
             found.append(m.span(2))
     for m in _SUPERSCRIPT.finditer(text):
-        if not _EXPONENT_BASE.search(text[max(0, m.start() - 6):m.start()]):
+        if not EXPONENT_BASE.search(text[max(0, m.start() - 6):m.start()]):
             found.append(m.span())  # (not m², 10⁹/L or χ²: those are exponents)
     found.extend(_known_name_citations(text, known_names))
     return _merge(found)
