@@ -224,3 +224,9 @@ def test_one_letter_drug_names_defined_in_the_text():
     letters = [(e.text, e.norm["name"]) for e in res.entities if e.label == "DRUG" and len(e.text) == 1]
     assert letters == [("P", "pemetrexed"), ("C", "cisplatin"), ("D", "dalotuzumab"),
                        ("P", "pemetrexed"), ("C", "cisplatin"), ("D", "dalotuzumab")]
+
+
+def test_a_cue_inside_a_trial_name_is_not_a_cue():
+    # the "1L" of ALTA-1L is not "first line"
+    [row] = findings("In the ALTA-2 and ALTA-1L trials, the ORR was 71% with brigatinib.")
+    assert row["line"] is None and row["value"] == "71%"

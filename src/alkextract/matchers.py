@@ -382,6 +382,9 @@ class EntityMatcher:
         found = [m for m in found if not (m.label == "TRIAL" and m.origin == "rule" and m.text in defined)]
         entities = _join_slashed_trials(text, resolve_overlaps(found))
         entities = self._add_abbreviations(text, entities, abbreviations)
+        # a cue inside a name is part of the name ("1L" in "ALTA-1L")
+        names = [e for e in entities if e.label in ("TRIAL", "TRIAL_ID")]
+        cues = [c for c in cues if not any(e.start <= c.start and c.end <= e.end for e in names)]
         cues.sort(key=lambda m: (m.start, -m.end))
         return entities, cues
 
