@@ -144,3 +144,11 @@ def test_numbers_become_entities(text, label, span, norm):
     assert (label, span) in [(l, t) for l, t, _ in got]
     n = dict(next(n for l, t, n in got if (l, t) == (label, span)))
     assert {k: n.get(k) for k in norm} == norm
+
+
+def test_regimen_abbreviations():
+    res = alkextract.extract("Patients received paclitaxel/carboplatin (TCb) or pemetrexed (P) and cisplatin (C). "
+                             "TCb was given every 3 weeks and PC every 3 weeks.")
+    got = [(e.text, e.norm) for e in res.entities if e.label == "THERAPY"]
+    assert ("TCb", {"name": "chemotherapy", "members": ["paclitaxel", "carboplatin"]}) in got
+    assert ("PC", {"name": "chemotherapy", "members": ["pemetrexed", "cisplatin"]}) in got

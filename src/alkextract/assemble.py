@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-from .matchers import ARM_LABELS, Mention
+from .matchers import ARM_LABELS, COMBO, Mention
 from .quantities import VALUE_KINDS, Quantity
 
 MEASURE = {"PERCENTAGE": "proportion", "HAZARD_RATIO": "hazard_ratio", "ODDS_RATIO": "odds_ratio",
@@ -680,7 +680,6 @@ class Assembler:
 #: Arms joined into one regimen: "chemotherapy plus surgery", "bevacizumab/carboplatin/paclitaxel".
 _COMBINE = re.compile(r"^\s*(?:plus|\+|/|combined\s+with|in\s+combination\s+with|together\s+with)\s*$", re.I)
 _LIST_ON = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+)$")
-COMBO = " + "
 
 
 def _combine(text: str, arms: list[Mention]) -> list[Mention]:

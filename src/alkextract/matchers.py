@@ -32,7 +32,10 @@ class Mention:
 
     @property
     def key(self) -> str:
-        """The normalized name the assembler uses (INN, class code, trial name, ...)."""
+        """The normalized name the assembler uses (INN, class code, trial name, ...);
+        a regimen's key lists its agents ("pemetrexed + cisplatin")."""
+        if self.norm.get("members"):
+            return COMBO.join(self.norm["members"])
         for k in ("name", "code", "id", "tag", "line"):
             if k in self.norm and self.norm[k] is not None:
                 return str(self.norm[k])
@@ -252,6 +255,9 @@ _JOINER = re.compile(r"(?:[^\S\n]|[\-‐‑])")
 # The whole matcher
 # ----------------------------------------------------------------------------------
 
+#: Joins the agents of a regimen in an arm key ("chemotherapy + surgery").
+COMBO = " + "
+
 #: Entities that can be the arm of a finding or a trial.
 ARM_LABELS = frozenset({"DRUG", "DRUG_CLASS", "THERAPY"})
 
@@ -437,11 +443,32 @@ class EntityMatcher:
             if proto is None:
                 continue
             protos[short] = proto
+        # "paclitaxel/carboplatin (TCb)": drugs joined by / or + and then a short form in
+        # brackets name a regimen (the detector wants the short form's letters to start
+        # words of the long form, which regimen codes seldom do)
+        drugs = [e for e in entities if e.label == "DRUG"]
+        for m in re.finditer(r"\(([A-Z][A-Za-z0-9]{1,7})\)", text):
+            chain = [d for d in drugs if d.end <= m.start() and m.start() - d.end <= 2]
+            while chain:
+                prev = [d for d in drugs if d.end <= chain[0].start and re.fullmatch(r"\s*(?:/|\+|plus|and)\s*", text[d.end:chain[0].start])]
+                if not prev:
+                    break
+                chain.insert(0, prev[-1])
+            if len(chain) >= 2 and m.group(1) not in protos:
+                protos[m.group(1)] = _regimen(m.group(1), [d.key for d in chain])
         if protos:
             alts = "|".join(re.escape(k) for k in sorted(protos, key=len, reverse=True))
             for m in re.finditer(r"(?<![^\W_])(?:" + alts + r")(?![^\W_])", text):
                 proto = protos[m.group(0)]
                 extra.append(Mention(proto.label, m.start(), m.end(), m.group(0), dict(proto.norm), "abbreviation"))
+        if len(letters) >= 2:
+            # "PC" for pemetrexed (P) + cisplatin (C): letters of defined drug names
+            rx = "[" + "".join(letters) + "]{2,4}"
+            for m in re.finditer(rf"(?<![\w/.-])({rx})(?![\w/.-])", text):
+                if len(set(m.group(1))) == len(m.group(1)):
+                    members = [letters[ch].key for ch in m.group(1)]
+                    extra.append(Mention("THERAPY", m.start(), m.end(), m.group(1), _regimen(m.group(1), members).norm,
+                                         "abbreviation"))
         for m in re.finditer(r"(?<![\w/.-])([A-Z])(?![\w/.-])(?!\s*[=<>≤≥:]|\s*\d)", text):
             proto = letters.get(m.group(1))
             before = text[max(0, m.start() - 8):m.start()]
@@ -467,6 +494,10 @@ class EntityMatcher:
 
     def _classify(self, long: str) -> Mention | None:
         sub_entities = self._find_plain(long)
+        drugs = [m for m in sub_entities if m.label == "DRUG"]
+        if len(drugs) >= 2 and re.fullmatch(r"[\s/+,-]*(?:(?:and|plus|with)[\s/+,-]*)?", _gaps(long, drugs)):
+            # "paclitaxel/carboplatin (TCb)": a regimen of the agents it names
+            return _regimen(long, [d.key for d in drugs])
         whole = [m for m in sub_entities if m.start == 0 and m.end == len(long)]
         if whole:
             return whole[0]
@@ -483,6 +514,21 @@ class EntityMatcher:
         for s, e, rule in self.phrases["ENDPOINT"].finditer(text):
             found.append(self._endpoint(text, s, e, rule))
         return resolve_overlaps(found)
+
+
+def _gaps(text: str, mentions: list[Mention]) -> str:
+    """What lies between and around ``mentions`` in ``text``."""
+    out, pos = [], 0
+    for m in mentions:
+        out.append(text[pos:m.start])
+        pos = m.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _regimen(text: str, members: list[str]) -> Mention:
+    """A combination regimen named as one thing (THERAPY, its agents as ``members``)."""
+    return Mention("THERAPY", 0, len(text), text, {"name": "chemotherapy", "members": members}, "abbreviation")
 
 
 def _join_slashed_trials(text: str, mentions: list[Mention]) -> list[Mention]:
