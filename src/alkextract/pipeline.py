@@ -48,6 +48,12 @@ for _name in ("findings", "trials", "alk_source", "alk_repaired", "alk_sentences
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
+#: Where the number grammar can find something: a digit, a number word, a median not reached.
+_MAYBE_NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
+    r"half|not\s+reached|not\s+estimable|NR|NE)\b", re.I)
+
 #: Number kinds that are entities (SPEC.md §2); the others (CI, P_VALUE, ...) only feed findings.
 ENTITY_KINDS = {"PERCENTAGE", "HAZARD_RATIO", "DURATION", "DOSE", "SAMPLE_SIZE"}
 
@@ -168,7 +174,10 @@ class EntityComponent:
         entities, cues = matcher.find(text, pairs)
         quantities: list[Quantity] = []
         for s in doc._.alk_sentences:
-            for q in scan(text[s.start:s.end]):
+            sentence = text[s.start:s.end]
+            if not _MAYBE_NUMBER.search(sentence):
+                continue  # (half the sentences of a report hold no number: skip the grammar)
+            for q in scan(sentence):
                 quantities.append(_shift(q, s.start))
         # a median "not reached" is a finding's value but not a time quantity (entity)
         numbers = [_quantity_mention(q) for q in quantities if q.kind in ENTITY_KINDS and not q.not_reached]
