@@ -230,3 +230,20 @@ def test_a_cue_inside_a_trial_name_is_not_a_cue():
     # the "1L" of ALTA-1L is not "first line"
     [row] = findings("In the ALTA-2 and ALTA-1L trials, the ORR was 71% with brigatinib.")
     assert row["line"] is None and row["value"] == "71%"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Alectinib reduced the risk of progression or death by 53% (HR = 0.47 [95% CI 0.34–0.65]; P < .001).",
+         [("53%", "OTHER", ["alectinib"]), ("0.47", "PFS", ["alectinib"])]),
+        ("In EGFR-mutant NSCLC, osimertinib yielded a CNS ORR of 91% (95% CI 72–99) versus 68% (44–87) with "
+         "standard EGFR-TKIs.",
+         [("91%", "IC-ORR", ["osimertinib"]), ("68%", "IC-ORR", ["egfr-tki"])]),
+        ("Time to CNS progression was significantly longer with alectinib (cause-specific HR, 0.16; 95% CI, "
+         "0.10-0.28; P<0.001).",
+         [("0.16", "IC-TTP", ["alectinib"])]),
+    ],
+)
+def test_more_review_phrasing(text, expected):
+    assert pick(findings(text), "value", "endpoint", "intervention") == expected

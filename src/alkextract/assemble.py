@@ -70,7 +70,7 @@ _ARM_AFTER = re.compile(
     r"^\s*\(\s*$|"
     r"^\s*[)\],]?\s*(?:\([^()]{0,80}\)\s*)?(?:of\s+(?:patients|cases|the\s+patients|those)\s+)?(?:\w+\s+){0,1}?"
     r"(?:with|under|for|on|receiving|treated\s+with|in\s+the|in|assigned(?:\s+to)?|allocated(?:\s+to)?|randomi[sz]ed\s+to|given)\s+"
-    r"(?:the\s+)?(?:first-line\s+|second-line\s+)?$",
+    r"(?:the\s+)?(?:first-line\s+|second-line\s+|standard\s+|conventional\s+|single-agent\s+|prior\s+)?$",
     re.I)
 # "dysphonia (68%), hypertension (64%) and diarrhea (56%) for axitinib": a list of values
 # that one arm phrase closes
