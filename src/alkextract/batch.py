@@ -513,7 +513,10 @@ def _parallel(
                         if not _broken(fut):
                             ready[index] = record = _record_of(fut, docs[index])
                             on_done(record)
-                    for doc, record in _isolated(suspects, initargs):
+                    # (resume off: a suspect may have written its result before the
+                    # pool broke; it is this run's result, not a skipped one)
+                    isolated_args = (initargs[0], initargs[1], False, initargs[3])
+                    for doc, record in _isolated(suspects, isolated_args):
                         ready[doc.index] = record
                         on_done(record)
                     pool = _pool(n_workers, initargs)
