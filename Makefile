@@ -16,7 +16,7 @@ setup: $(STAMP)
 
 ## Extract every document in corpus/ into out/
 run: $(STAMP)
-	$(BIN)/alkextract batch corpus -o out
+	$(BIN)/alkextract batch corpus/*.txt corpus/*/*.txt -o out
 
 ## Run the test suite
 test: $(STAMP)
