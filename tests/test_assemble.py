@@ -247,3 +247,15 @@ def test_a_cue_inside_a_trial_name_is_not_a_cue():
 )
 def test_more_review_phrasing(text, expected):
     assert pick(findings(text), "value", "endpoint", "intervention") == expected
+
+
+def test_not_reached_after_a_follow_up_and_a_second_pair_with_the_same_arms():
+    rows = findings("At a median follow-up of 37.8 months, the median PFS was not reached in the alectinib arm "
+                    "versus 10.9 months in the crizotinib arm.")
+    assert pick(rows, "value", "endpoint", "intervention") == [
+        ("not reached", "PFS", ["alectinib"]), ("10.9 months", "PFS", ["crizotinib"])]
+    rows = findings("In patients with measurable brain metastases, the intracranial response rate was 81% with "
+                    "alectinib and 50% with crizotinib; 38% versus 5% had a complete intracranial response.")
+    assert pick(rows, "value", "intervention", "population") == [
+        ("81%", ["alectinib"], ["measurable-bm"]), ("50%", ["crizotinib"], ["measurable-bm"]),
+        ("38%", ["alectinib"], ["measurable-bm"]), ("5%", ["crizotinib"], ["measurable-bm"])]

@@ -181,7 +181,7 @@ def _is_result_value(text: str, s: Sent, q: Quantity, prev_end: int | None = Non
     if q.kind == "DURATION":
         # a duration is a result when an outcome is named with it; follow-up and
         # treatment durations are entities but not findings (SPEC §4)
-        if re.search(r"follow[- ]?up", local, re.I):
+        if q.cue == "follow-up" or re.search(r"follow[- ]?up\W+(?:\w+\W+){0,3}$", text[max(s.start, q.start - 40):q.start], re.I):
             return False
         return any(e.label == "ENDPOINT" for e in s.entities) or bool(re.search(r"\bmedian\b", sentence, re.I))
     return False
@@ -466,11 +466,18 @@ class Assembler:
         claimed: dict[int, Mention] = {}
         first_value = groups[0][0].start
         listed = self._listed_endpoints(s, groups)
+        last_pair: list[tuple[list[str], list[str] | None]] | None = None
         for gi, group in enumerate(groups):
             prev_end = groups[gi - 1][-1].end if gi else s.start
             next_start = groups[gi + 1][0].start if gi + 1 < len(groups) else s.end
             clause = _clause_of(clauses, group[0].start)
             assigned = self._assign_arms(s, clause, group, arms, prev_end, next_start, claimed)
+            if len(group) == 2 and not any(a for a, _ in assigned) and last_pair is not None:
+                # "81% with alectinib and 50% with crizotinib; 38% versus 5% had a CR":
+                # a later pair with no arms of its own compares the same arms
+                assigned = last_pair
+            if len(group) == 2 and all(a for a, _ in assigned) and group[0].kind != "HAZARD_RATIO":
+                last_pair = assigned
             for vi, q in enumerate(group):
                 window = (group, vi, clause, prev_end, next_start, first_value)
                 population = self._population(s, *window)
