@@ -183,3 +183,18 @@ def test_a_long_text_without_punctuation_completes():
     text = " ".join(f"the ORR in cohort {i} was {i % 90}% with alectinib and {i % 70}% with crizotinib" for i in range(1500))
     res = alkextract.extract(text)
     assert len(res.findings) == 3000
+
+
+def test_an_abstract_about_one_trial():
+    # written for this test in the style of a phase 3 abstract (not a real publication's text)
+    res = alkextract.extract(Path(__file__).parent / "fixtures" / "texts" / "crown-style-abstract.txt")
+    [trial] = res.trials
+    assert (trial.name, trial.registry_ids, trial.line, trial.phase) == ("CROWN", ["NCT03052608"], "first-line", "3")
+    assert [d.model_dump() for d in trial.doses] == [
+        {"drug": "lorlatinib", "amount": 100.0, "unit": "mg", "frequency": "QD"},
+        {"drug": "crizotinib", "amount": 250.0, "unit": "mg", "frequency": "BID"}]
+    assert all(f.trial == "CROWN" and f.registry_ids == ["NCT03052608"] for f in res.findings)
+    hr = next(f for f in res.findings if f.measure == "hazard_ratio")
+    assert (hr.value.low, hr.intervention, hr.comparator, hr.timepoint) == (0.27, ["lorlatinib"], ["crizotinib"], None)
+    rate = res.findings[0]
+    assert (rate.endpoint, rate.value.low, rate.timepoint.value, rate.timepoint.unit) == ("PFS", 63.5, 3, "years")

@@ -498,8 +498,8 @@ class Assembler:
                 if out and _ANAPHORA.match(text[clause[0]:q.start]):
                     intervention = intervention or list(out[-1].intervention)
                     population = population or list(out[-1].population)
-                tp = None
-                for t in timepoints:
+                tp = None  # a landmark rate's time (SPEC §4: proportions only)
+                for t in timepoints if q.kind == "PERCENTAGE" else ():
                     if _clause_of(clauses, t.start) == clause:
                         tp = {"value": t.low, "unit": t.unit}
                         break

@@ -313,6 +313,17 @@ class FindingsComponent:
             doc_arms=list(dict.fromkeys(doc_arms)),
             doc_line=doc_lines[0] if doc_lines else None,
         )
+        if doc_trial is not None:
+            # "randomly assigned to receive lorlatinib 100 mg once daily or crizotinib ...":
+            # a dose written right after a drug, in a document about one trial
+            for sent in sents:
+                for drug in (e for e in sent.entities if e.label == "DRUG"):
+                    dose = next((e for e in sent.entities if e.label == "DOSE" and 0 < e.start - drug.end <= 3), None)
+                    if dose is not None:
+                        entry = {"drug": drug.key, "amount": dose.norm.get("amount"), "unit": dose.norm.get("unit"),
+                                 "frequency": dose.norm.get("frequency")}
+                        if entry not in doc_trial.doses:
+                            doc_trial.doses.append(entry)
         if title is not None and doc_trial is not None:
             # "BTH1677 in combination with bevacizumab, carboplatin, and paclitaxel":
             # the arms a title names are the arms of the trial the document is about

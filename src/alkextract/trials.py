@@ -313,7 +313,10 @@ def table_trial_names(text: str, rows: Sequence[Sequence[tuple[int, int]]], enti
 
 
 _TITLE_SECTION = re.compile(r"^\s*TITLE\s*:?\s*$")
-_REGISTRATION = re.compile(r"\b(?:this (?:study|trial) (?:is|was) registered|registered|registration|registry)\b", re.I)
+#: A registry id said of the document's own trial: "This study is registered, number
+#: ISRCTN 77383050", "TRIAL REGISTRATION: NCT...", "In this randomized phase 3 trial (NCT...)".
+_REGISTRATION = re.compile(
+    r"\b(?:registered|registration|registry)\b|\b(?:this|the\s+present|our)\s+(?:[\w-]+\s+){0,4}(?:trial|study)\b", re.I)
 
 
 def document_title(text: str, sents: list[Sent]) -> Sent | None:
