@@ -88,6 +88,23 @@ def _cap(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(a, b if not text[a:b].endswith(" ") else b - 1) for a, b in out if b > a]
 
 
+def split_outside_brackets(text: str, start: int, end: int, marks: str, depth: int = 0) -> list[tuple[int, int]]:
+    """Parts of text[start:end] split at any of ``marks`` that stands at bracket depth
+    ``depth`` or less (0: outside all brackets): clauses at ";", segments at "," and ";"."""
+    out, level, s = [], 0, start
+    for i in range(start, end):
+        c = text[i]
+        if c in "([":
+            level += 1
+        elif c in ")]":
+            level = max(0, level - 1)
+        elif c in marks and level <= depth:
+            out.append((s, i))
+            s = i + 1
+    out.append((s, end))
+    return out
+
+
 def segment(text: str, blocks: list[Block]) -> list[Sentence]:
     """Every sentence of the repaired text, in order."""
     out: list[Sentence] = []

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from .matchers import ARM_LABELS, Mention
+from .segment import split_outside_brackets
 
 if TYPE_CHECKING:
     from .assemble import Sent
@@ -45,22 +46,6 @@ class TrialRecord:
     def add_id(self, rid: str) -> None:
         if rid not in self.registry_ids:
             self.registry_ids.append(rid)
-
-
-def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Comma/semicolon-separated parts of a sentence, brackets kept whole."""
-    out, depth, s = [], 0, start
-    for i in range(start, end):
-        c = text[i]
-        if c in "([":
-            depth += 1
-        elif c in ")]":
-            depth = max(0, depth - 1)
-        elif c in ",;" and depth == 0:
-            out.append((s, i))
-            s = i + 1
-    out.append((s, end))
-    return out
 
 
 def _phase(text: str) -> str | None:
@@ -125,7 +110,7 @@ class TrialBuilder:
         arms = [e for e in entities if e.label in ARM_LABELS]
         blocked = [c for c in cues if c.label == "POPULATION"]
         arms = [a for a in arms if not any(c.start <= a.start and a.end <= c.end for c in blocked)]
-        segs = _segments(text, start, end)
+        segs = split_outside_brackets(text, start, end, ",;")
         used_ids: set[int] = set()
 
         def seg_index(pos: int) -> int:
