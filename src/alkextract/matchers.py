@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from . import fastre
 from .rules import Rule, RuleSet, phrase_regex
 
 @dataclass
@@ -85,7 +86,7 @@ class _PhraseSet:
                 found.append(best)
                 pos = best[1]
         for rx in self._rx:
-            for m in rx.finditer(text):
+            for m in fastre.finditer(rx, text):
                 if m.lastgroup is not None:
                     found.append((m.start(), m.end(), self.rules[int(m.lastgroup[1:])]))
         found.sort(key=lambda f: (f[0], -f[1]))

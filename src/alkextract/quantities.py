@@ -37,6 +37,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterator, Optional
 
+from .fastre import Search, searcher
+
 __all__ = ["Quantity", "KINDS", "VALUE_KINDS", "parse_number", "scan"]
 
 
@@ -602,6 +604,8 @@ def _freq_code(raw: str) -> Optional[str]:
 # The scanner
 # --------------------------------------------------------------------------- #
 
+_chain_back_search = searcher(_CHAIN_BACK)
+
 
 class _Scan:
     """State of one ``scan`` call: the text, its matching view and the claims."""
@@ -635,8 +639,9 @@ class _Scan:
         shorter match inside it is not lost.
         """
         end = len(self.view) if endpos is None else endpos
+        search = searcher(rx)
         while pos <= end:
-            m = rx.search(self.view, pos, end)
+            m = search(self.view, pos, end)
             if m is None:
                 return
             s, e = m.span(group)
@@ -670,7 +675,7 @@ class _Scan:
         found: list[tuple[int, int, Optional[str]]] = []
         s = start
         while True:
-            m = _CHAIN_BACK.search(self.view, max(0, s - 40), s)
+            m = _chain_back_search(self.view, max(0, s - 40), s)
             if m is None:
                 break
             conn = _WS.sub(" ", m.group("c").strip().lower())
