@@ -8,6 +8,7 @@ import spacy
 from typer.testing import CliRunner
 
 import alkextract
+from alkextract import pipeline
 from alkextract.cli import app
 from alkextract.evaluate import evaluate_dir
 from alkextract.models import ENDPOINT_CODES, LABELS, Result
@@ -198,3 +199,44 @@ def test_an_abstract_about_one_trial():
     assert (hr.value.low, hr.intervention, hr.comparator, hr.timepoint) == (0.27, ["lorlatinib"], ["crizotinib"], None)
     rate = res.findings[0]
     assert (rate.endpoint, rate.value.low, rate.timepoint.value, rate.timepoint.unit) == ("PFS", 63.5, 3, "years")
+
+
+# -- the abbreviation detector's matchers ---------------------------------------------
+
+_BRACKET_TEXTS = [
+    "Alectinib reduced central nervous system (CNS) progression (HR 0.16; 95% CI 0.10-0.28).",
+    "a ( b ( c ) d ) ( ) (x) (1 2 3 4 5 6 7 8) (1 2 3 4 5 6 7 8 9) ) (",
+    "(", ")", "( )", "", "no brackets at all",
+    "overall survival (OS) and progression-free survival (PFS) [PFS] (ALK+) (ALK (+))",
+]
+
+
+@pytest.mark.parametrize("text", _BRACKET_TEXTS)
+def test_bracket_matcher_finds_what_spacy_matcher_finds(text: str) -> None:
+    from spacy.matcher import Matcher
+
+    nlp = alkextract.load()
+    doc = nlp.tokenizer(text)
+    spacy_matcher = Matcher(nlp.vocab)
+    spacy_matcher.add("parenthesis", [[{"ORTH": "("}, {"ORTH": {"NOT_IN": ["(", ")"]}, "OP": "{1,8}"}, {"ORTH": ")"}]])
+    assert pipeline.BracketMatcher(nlp.vocab)(doc) == spacy_matcher(doc)
+
+
+def test_orth_sequence_matcher_finds_what_spacy_matcher_finds() -> None:
+    from spacy.matcher import Matcher
+
+    nlp = alkextract.load()
+    doc = nlp.tokenizer("ALK TKI and ALK TKIs: the ALK TKI alectinib; TKI ALK TKI.")
+    ours, theirs = pipeline.OrthSequenceMatcher(nlp.vocab), Matcher(nlp.vocab)
+    for key, words in [("tyrosine kinase inhibitor", ["TKI"]), ("anaplastic lymphoma kinase TKI", ["ALK", "TKI"]),
+                       ("never", ["zzz"])]:
+        ours.add(key, [[{"ORTH": w} for w in words]])
+        theirs.add(key, [[{"ORTH": w} for w in words]])
+    assert sorted(ours(doc)) == sorted(theirs(doc))
+    assert len(ours(doc)) == 7  # TKI four times, ALK TKI three
+    ours.remove("never")
+    assert "never" not in ours and len(ours) == 2
+    with pytest.raises(ValueError):
+        ours.remove("never")
+    with pytest.raises(ValueError):
+        ours.add("lower", [[{"LOWER": "alk"}]])

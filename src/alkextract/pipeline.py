@@ -26,9 +26,8 @@ from typing import Any, Callable
 
 import numpy
 import spacy
-from spacy.attrs import IDX, SENT_START
+from spacy.attrs import IDX, ORTH, SENT_START
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from . import models
@@ -446,6 +445,76 @@ def entities_of(doc: Doc) -> list[models.Entity]:
 # ----------------------------------------------------------------------------------
 
 
+class BracketMatcher:
+    """scispaCy's abbreviation candidates: "(", one to ``max_inside`` tokens none of
+    them a bracket, ")" — what ``Matcher`` finds for ``[{"ORTH": "("}, {"ORTH":
+    {"NOT_IN": ["(", ")"]}, "OP": "{1,8}"}, {"ORTH": ")"}]``, from the token array.
+
+    scispaCy's own pattern ("(" + any tokens + ")") keeps a match open to the end of
+    the document after an unclosed bracket (quadratic on long texts); its filter drops
+    bracketed spans over 8 tokens anyway, so the bound changes nothing it keeps."""
+
+    def __init__(self, vocab: Any, max_inside: int = 8) -> None:
+        self.key = vocab.strings.add("parenthesis")
+        self.open, self.close = vocab.strings.add("("), vocab.strings.add(")")
+        self.max_inside = max_inside
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        if not len(doc):
+            return []
+        orth = doc.to_array([ORTH]).reshape(-1)
+        brackets = numpy.flatnonzero((orth == self.open) | (orth == self.close))
+        out = []
+        # a match is an opening bracket whose next bracket closes it, 1..8 tokens on
+        for i, j in zip(brackets[:-1].tolist(), brackets[1:].tolist()):
+            if orth[i] == self.open and orth[j] == self.close and 1 <= j - i - 1 <= self.max_inside:
+                out.append((self.key, i, j + 1))
+        return out
+
+
+class OrthSequenceMatcher:
+    """The ``Matcher`` subset scispaCy's detector uses for its second pass: patterns
+    that are sequences of exact token texts (``[{"ORTH": "ALK"}, ...]``), added and
+    removed by key; matches as (key id, start, end), each key's in document order."""
+
+    def __init__(self, vocab: Any) -> None:
+        self.vocab = vocab
+        self._patterns: dict[str, list[tuple[int, ...]]] = {}
+
+    def add(self, key: str, patterns: list[list[dict[str, str]]], on_match: Any = None) -> None:
+        for pattern in patterns:
+            if not pattern or any(set(tok) != {"ORTH"} for tok in pattern):
+                raise ValueError(f"OrthSequenceMatcher takes ORTH-only patterns, got {pattern!r}")
+            self._patterns.setdefault(key, []).append(tuple(self.vocab.strings.add(t["ORTH"]) for t in pattern))
+
+    def remove(self, key: str) -> None:
+        if key not in self._patterns:
+            raise ValueError(f"no pattern {key!r}")
+        del self._patterns[key]
+
+    def __len__(self) -> int:
+        return len(self._patterns)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._patterns
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        if not self._patterns or not len(doc):
+            return []
+        orth = doc.to_array([ORTH]).reshape(-1)
+        out = []
+        for key, patterns in self._patterns.items():
+            kid = self.vocab.strings.add(key)
+            for seq in patterns:
+                n = len(seq)
+                starts = numpy.flatnonzero(orth[: len(orth) - n + 1] == seq[0])
+                for k in range(1, n):
+                    starts = starts[orth[starts + k] == seq[k]]
+                out.extend((kid, int(i), int(i) + n) for i in starts)
+        out.sort(key=lambda m: (m[1], m[2]))
+        return out
+
+
 def build(patterns_dir: str | Path | None = None) -> Language:
     """A new pipeline: blank English + scispaCy tokenizer and abbreviations + ours."""
     from scispacy.abbreviation import AbbreviationDetector  # noqa: F401  (registers the factory)
@@ -456,14 +525,10 @@ def build(patterns_dir: str | Path | None = None) -> Language:
     nlp.tokenizer = RepairingTokenizer(combined_rule_tokenizer(nlp), pdir)
     nlp.add_pipe("alkextract_segmenter")
     detector = nlp.add_pipe("abbreviation_detector")
-    # scispaCy looks for "(" + any tokens + ")"; an unclosed bracket then keeps a match
-    # state open to the end of the document (quadratic on long texts). Its own filter
-    # drops bracketed spans over 8 tokens, so bound the pattern to that.
-    detector.matcher = Matcher(nlp.vocab)
-    detector.matcher.add("parenthesis", [[{"ORTH": "("}, {"ORTH": {"NOT_IN": ["(", ")"]}, "OP": "{1,8}"}, {"ORTH": ")"}]])
-    # its global matcher is emptied after every doc and warns (W036) when run empty;
-    # a pattern no token can match keeps it quiet without changing what it finds
-    detector.global_matcher.add("alkextract-never", [[{"ORTH": "\x00never\x00"}]])
+    # scispaCy's detector asks two spaCy Matchers for token sequences; both walk every
+    # token of the document in Python. These find the same matches on the token array.
+    detector.matcher = BracketMatcher(nlp.vocab)
+    detector.global_matcher = OrthSequenceMatcher(nlp.vocab)
     nlp.add_pipe("alkextract_entities", config={"patterns_dir": pdir})
     nlp.add_pipe("alkextract_findings")
     return nlp
