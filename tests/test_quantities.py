@@ -21,6 +21,7 @@ own), in order. ``extras`` names the fields to check; ``qualifier`` defaults to
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -1373,3 +1374,50 @@ def test_scan_invariants_on_any_text(text: str) -> None:
 @pytest.mark.parametrize("sentence, _", ALL_CASES)
 def test_scan_invariants_on_table_sentences(sentence: str, _: list) -> None:
     _check_invariants(sentence)
+
+
+# -- guards: each is inside every match of its pattern ------------------------------------
+
+def _guard_holds(text: str) -> None:
+    from alkextract import quantities
+
+    view = quantities._normalize(text)
+    patterns = {id(v): v for v in vars(quantities).values() if isinstance(v, re.Pattern)}
+    for rx_id, guard in quantities.GUARDS.items():
+        for m in patterns[rx_id].finditer(view):
+            assert guard.search(view, m.start(), m.end()) is not None, (patterns[rx_id].pattern[:60], m.group(0))
+
+
+def _corpus_sentences() -> list[str]:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "corpus"
+    return [line for p in sorted(root.rglob("*.txt")) for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_guards_hold_on_the_corpus() -> None:
+    lines = _corpus_sentences()
+    assert len(lines) > 100
+    for line in lines:
+        _guard_holds(line)
+
+
+@pytest.mark.parametrize("sentence, _", ALL_CASES)
+def test_guards_hold_on_the_grammar_cases(sentence: str, _: list) -> None:
+    _guard_holds(sentence)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=40).map("".join))
+def test_guards_hold_on_fragment_soup(text: str) -> None:
+    _guard_holds(text)
+
+
+def test_a_guard_skips_the_pass() -> None:
+    # no unit after the number: the dose pattern is never tried, and nothing is lost
+    from alkextract import quantities
+
+    s = quantities._Scan("The median was 14 in both arms.")
+    assert not s.may_match(quantities._DOSE)
+    assert s.may_match(quantities._NUMBER)
+    assert quantities._Scan("600 mg twice daily").may_match(quantities._DOSE)

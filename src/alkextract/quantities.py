@@ -527,6 +527,31 @@ _P_AFTER_CI = re.compile(r"\s*[,;]\s*[Pp]\s*(?:<=|>=|[<>=≤≥])")
 _TIME_TO_EVENT = re.compile(r"surviv|progression|death|hazard|\b(?:PFS|OS|TTP|DFS|EFS)\b", re.I)
 
 
+# Guards: for a pass pattern, a pattern that matches inside every one of its matches
+# (a unit, a keyword, a "%"), but is cheap to look for. Where the guard is not in the
+# text, the pattern cannot be either, and the pass skips its scan. Each guard is checked
+# against its pattern on the corpus and on random text (tests/test_quantities.py).
+_PCT_GUARD = re.compile(rf"%|(?i:per\s?cent)")
+GUARDS: dict[int, re.Pattern[str]] = {id(rx): guard for rx, guard in (
+    (_CI, re.compile(_CI_KW)),                      # every CI names itself
+    (_CI_LEVEL_ONLY, re.compile("%")),
+    # the P and what follows it, without the optional words before it
+    (_P_VALUE, re.compile(_P_VALUE.pattern[_P_VALUE.pattern.index("(?<![A-Za-z0-9])(?P<p>"):])),
+    (_DOSE, re.compile(r"\d\s*(?:mg|g|mcg|µg|ug|IU|Gy)")),  # a number, then its unit
+    (_N_EQUALS, re.compile("=")),
+    (_HYPHEN_TIME, re.compile(r"\d\s?-")),
+    (_PCT_RANGE, _PCT_GUARD),
+    (_PCT_SINGLE, _PCT_GUARD),
+    (_PCT_COUNTS, re.compile("%")),
+    (_TIME, re.compile(r"\d\s*[dwmy]")),             # a number, then a time unit
+    (_COUNT_CATEGORY, re.compile(                   # a space, then the category
+        r"\s(?:(?i:partial|complete|objective|confirmed|responders?|non-?responders?|stable|progressive|disease"
+        r"|not|males?|females?|were)|PR|CR|SD|PD|NE)")),
+    (_SAMPLE_NOUN, re.compile(rf"\s{_PATIENT_NOUN}", re.I)),  # a space, then the noun
+    (_RATIO_CUE, re.compile(r"HR|OR|(?i:ra[dt]io)")),  # an abbreviation, or "ratio"/"radio"
+)}
+
+
 # --------------------------------------------------------------------------- #
 # Frequencies
 # --------------------------------------------------------------------------- #
@@ -639,6 +664,8 @@ class _Scan:
         shorter match inside it is not lost.
         """
         end = len(self.view) if endpos is None else endpos
+        if not self.may_match(rx, pos, end):
+            return
         search = searcher(rx)
         while pos <= end:
             m = search(self.view, pos, end)
@@ -650,6 +677,13 @@ class _Scan:
                 pos = max(m.end(), m.start() + 1)
             else:
                 pos = m.start() + 1
+
+    def may_match(self, rx: re.Pattern[str], pos: int = 0, end: Optional[int] = None) -> bool:
+        """False where ``rx`` cannot match in ``view[pos:end]`` (its guard is not there)."""
+        guard = GUARDS.get(id(rx))
+        if guard is None:
+            return True
+        return searcher(guard)(self.view, pos, len(self.view) if end is None else end) is not None
 
     # -- helpers ------------------------------------------------------------ #
     def qualifier(self, s: int, e: int, symbol: Optional[str]) -> str:
@@ -949,6 +983,8 @@ class _Scan:
 
     def pass_sample_noun(self) -> None:
         pos = 0
+        if not self.may_match(_SAMPLE_NOUN):
+            return
         while True:
             m = _SAMPLE_NOUN.search(self.view, pos)
             if m is None:
@@ -1010,7 +1046,7 @@ class _Scan:
 
     # -- hazard and odds ratios ------------------------------------------------ #
     def pass_hazard_odds(self) -> None:
-        cues = list(_RATIO_CUE.finditer(self.view))
+        cues = list(_RATIO_CUE.finditer(self.view)) if self.may_match(_RATIO_CUE) else []
         self.cue_spans = [c.span() for c in cues]
         for i, cue in enumerate(cues):
             next_cue = cues[i + 1].start() if i + 1 < len(cues) else len(self.view)
