@@ -109,7 +109,10 @@ class _Combined:
 
 
 def _norm_key(s: str) -> str:
-    return re.sub(r"[\s\-‐‑]+", " ", s.strip().lower())
+    return _SPACES_HYPHENS.sub(" ", s.strip().lower())
+
+
+_SPACES_HYPHENS = re.compile(r"[\s\-‐‑]+")
 
 
 @functools.lru_cache(maxsize=1)
@@ -209,14 +212,16 @@ class DrugLexicon:
         """Every drug name in ``text``: the longest lexicon variant of up to four words
         (joined by a space or a hyphen) at each word."""
         words = [(m.start(), m.end()) for m in _DRUG_WORD.finditer(text)]
-        firsts = self._first_words()
+        firsts, pairs = self._first_words(), self._first_pairs()
         out: list[Mention] = []
         i = 0
         while i < len(words):
             s = words[i][0]
             hit = None
             low = text[s:words[i][1]].lower()
-            if low in firsts:  # only the first word of a multi-word variant looks further
+            if (low in firsts and i + 1 < len(words)  # only the first word of a multi-word variant looks further,
+                    and _JOINER.fullmatch(text[words[i][1]:words[i + 1][0]])  # and only when its first two words
+                    and _norm_key(text[s:words[i + 1][1]]) in pairs):  # begin one ("in situ", not "in a")
                 for n in range(min(self.max_words, len(words) - i), 1, -1):
                     if all(_JOINER.fullmatch(text[words[k][1]:words[k + 1][0]]) for k in range(i, i + n - 1)):
                         e = words[i + n - 1][1]
@@ -245,6 +250,12 @@ class DrugLexicon:
         if not hasattr(self, "_firsts"):
             self._firsts = {k.split(" ", 1)[0] for k in self.entries if " " in k}
         return self._firsts
+
+    def _first_pairs(self) -> set[str]:
+        """The first two words of every multi-word variant ("sodium chloride")."""
+        if not hasattr(self, "_pairs"):
+            self._pairs = {" ".join(k.split(" ", 2)[:2]) for k in self.entries if " " in k}
+        return self._pairs
 
 
 _DRUG_WORD = re.compile(r"[^\W_]+(?:[.'][^\W_]+)*")
