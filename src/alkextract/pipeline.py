@@ -181,7 +181,8 @@ class EntityComponent:
         # a median "not reached" is a finding's value but not a time quantity (entity)
         numbers = [_quantity_mention(q) for q in quantities if q.kind in ENTITY_KINDS and not q.not_reached]
         # a number inside a name ("ALTA-1L", "PROFILE 1014") is part of the name
-        numbers = [n for n in numbers if not _overlaps_any(n, entities)]
+        starts = [e.start for e in entities]
+        numbers = [n for n in numbers if not _overlaps_any(n, entities, starts)]
         mentions = sorted(entities + numbers, key=lambda m: (m.start, m.end))
         mentions = table_trial_names(text, _table_cells(doc, mentions), mentions)
         doc._.alk_mentions = mentions
@@ -217,11 +218,12 @@ def _table_cells(doc: Doc, mentions: list[Mention]) -> list[list[tuple[int, int]
     return [r for r in rows if r]
 
 
-def _overlaps_any(m: Mention, sorted_mentions: list[Mention]) -> bool:
-    """``m`` overlaps one of the (start-sorted, non-overlapping) mentions."""
+def _overlaps_any(m: Mention, sorted_mentions: list[Mention], starts: list[int]) -> bool:
+    """``m`` overlaps one of the (start-sorted, non-overlapping) mentions, whose starts
+    are ``starts``."""
     from bisect import bisect_right
 
-    i = bisect_right([x.start for x in sorted_mentions], m.start)
+    i = bisect_right(starts, m.start)
     for x in sorted_mentions[max(0, i - 1): i + 1]:
         if x.start < m.end and m.start < x.end:
             return True
@@ -255,9 +257,11 @@ def _legend_pairs(text: str, sentences: list) -> list[tuple[str, str]]:
 
 
 def _shift(q: Quantity, offset: int) -> Quantity:
-    from dataclasses import replace
-
-    return replace(q, start=q.start + offset, end=q.end + offset)
+    """``dataclasses.replace(q, start=q.start + offset, end=q.end + offset)``, without
+    its per-field work (a document has thousands of quantities)."""
+    moved = object.__new__(Quantity)
+    moved.__dict__.update(q.__dict__, start=q.start + offset, end=q.end + offset)
+    return moved
 
 
 def _quantity_mention(q: Quantity) -> Mention:
@@ -291,11 +295,12 @@ class FindingsComponent:
         sents = _sentences_with_content(doc)
         builder = TrialBuilder(text)
         # table rows tie drug, dose, trial, id and line; prose ties names, ids and arms
+        mentions = sorted(doc._.alk_mentions, key=lambda m: m.start)
+        cues = sorted(doc._.alk_cues, key=lambda c: c.start)
+        ms, cs = [m.start for m in mentions], [c.start for c in cues]
         for cells in _table_cells(doc, doc._.alk_mentions):
             row = (cells[0][0], cells[-1][1])
-            ents = [m for m in doc._.alk_mentions if row[0] <= m.start and m.end <= row[1]]
-            cues = [c for c in doc._.alk_cues if row[0] <= c.start and c.end <= row[1]]
-            builder.add_table_row(ents, cues)
+            builder.add_table_row(_within(mentions, *row, ms), _within(cues, *row, cs))
         for s in sents:
             if s.kind in ("prose", "caption", "heading"):
                 builder.add_sentence(s.start, s.end, s.entities, s.cues)

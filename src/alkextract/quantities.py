@@ -191,8 +191,12 @@ _THIN_THOUSANDS = re.compile(r"(?<=\d)[\u2009\u202f\u00a0](?=\d{3}(?!\d))")
 
 def _normalize(text: str) -> str:
     """Same-length copy of ``text`` in one spelling; offsets stay valid."""
-    view = _THIN_THOUSANDS.sub(",", text)
-    view = _MIDDOT_DECIMAL.sub(".", view.translate(_TRANS))
+    view = text
+    if searcher(_THIN_THOUSANDS)(view) is not None:  # (most text has neither: skip the rewrite)
+        view = _THIN_THOUSANDS.sub(",", view)
+    view = view.translate(_TRANS)
+    if searcher(_MIDDOT_DECIMAL)(view) is not None:
+        view = _MIDDOT_DECIMAL.sub(".", view)
     assert len(view) == len(text)
     return view
 
