@@ -553,6 +553,7 @@ GUARDS: dict[int, re.Pattern[str]] = {id(rx): guard for rx, guard in (
         r"|not|males?|females?|were)|PR|CR|SD|PD|NE)")),
     (_SAMPLE_NOUN, re.compile(rf"\s{_PATIENT_NOUN}", re.I)),  # a space, then the noun
     (_RATIO_CUE, re.compile(r"HR|OR|(?i:ra[dt]io)")),  # an abbreviation, or "ratio"/"radio"
+    (_NOT_REACHED, re.compile("reached|estimable|NR")),
 )}
 
 
