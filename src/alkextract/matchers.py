@@ -72,35 +72,56 @@ class _PhraseSet:
                 self._rx.append(re.compile(alts, 0 if sensitive else re.IGNORECASE))
 
     def finditer(self, text: str) -> Iterable[tuple[int, int, Rule]]:
-        found: list[tuple[int, int, Rule]] = []
-        pos = 0
-        for w in _WORD.finditer(text):
-            if w.start() < pos:
-                continue
-            best = None
-            for rx, rule in self._by_word.get(w.group(0).lower(), ()):
-                m = rx.match(text, w.start())
-                if m and (best is None or m.end() > best[1]):
-                    best = (m.start(), m.end(), rule)
-            if best is not None:
-                found.append(best)
-                pos = best[1]
+        return _Combined(self).finditer(text)
+
+    def longest_at(self, text: str, start: int, word: str) -> tuple[int, int, Rule] | None:
+        """The longest phrase starting with the (lower-cased) ``word`` at ``start``."""
+        best = None
+        for rx, rule in self._by_word.get(word, ()):
+            m = rx.match(text, start)
+            if m and (best is None or m.end() > best[1]):
+                best = (m.start(), m.end(), rule)
+        return best
+
+    def regex_matches(self, text: str) -> list[tuple[int, int, Rule]]:
+        found = []
         for rx in self._rx:
             for m in fastre.finditer(rx, text):
                 if m.lastgroup is not None:
                     found.append((m.start(), m.end(), self.rules[int(m.lastgroup[1:])]))
-        found.sort(key=lambda f: (f[0], -f[1]))
         return found
 
 
 class _Combined:
-    """Phrase sets whose matches may overlap each other (entities and cues)."""
+    """Phrase sets whose matches may overlap each other (entities and cues), read in
+    one pass over the words: each set keeps its own non-overlapping matches."""
 
     def __init__(self, *sets: _PhraseSet) -> None:
         self.sets = sets
+        self._first_words = frozenset(w for ps in sets for w in ps._by_word)
 
     def finditer(self, text: str) -> list[tuple[int, int, Rule]]:
-        return [f for ps in self.sets for f in ps.finditer(text)]
+        found: list[list[tuple[int, int, Rule]]] = [[] for _ in self.sets]
+        pos = [0] * len(self.sets)
+        firsts = self._first_words
+        for w in _WORD.finditer(text):
+            low = w.group(0).lower()
+            if low not in firsts:
+                continue
+            start = w.start()
+            for k, ps in enumerate(self.sets):
+                if start < pos[k]:
+                    continue
+                best = ps.longest_at(text, start, low)
+                if best is not None:
+                    found[k].append(best)
+                    pos[k] = best[1]
+        out = []
+        for k, ps in enumerate(self.sets):
+            found[k].extend(ps.regex_matches(text))
+            found[k].sort(key=lambda f: (f[0], -f[1]))
+            out.extend(found[k])
+        return out
 
 
 # ----------------------------------------------------------------------------------
