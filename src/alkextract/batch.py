@@ -262,8 +262,11 @@ def existing_result(path: Path, sha256: str) -> dict[str, Any] | None:
     return json.loads(raw)
 
 
-def _counts(result: dict[str, Any]) -> dict[str, int]:
-    return {k: len(result.get(k) or []) for k in ("entities", "findings", "trials", "warnings")}
+def _counts(result: dict[str, Any] | Result) -> dict[str, int]:
+    """How many entities, findings, trials and warnings: of a result read back from its
+    file, or of a fresh one (not dumped to a dict just to count)."""
+    get = result.get if isinstance(result, dict) else (lambda k: getattr(result, k))
+    return {k: len(get(k) or []) for k in ("entities", "findings", "trials", "warnings")}
 
 
 def process_document(
@@ -315,7 +318,7 @@ def process_document(
             write_atomic(target, data)
             record.update(
                 status="warning" if result.warnings else "ok",
-                counts=_counts(result.model_dump()),
+                counts=_counts(result),
                 warnings=list(result.warnings),
             )
     except InputError as exc:

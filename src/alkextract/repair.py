@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Container, Iterable, Sequence
 
+from . import fastre
+
 # ----------------------------------------------------------------------------------
 # Citation markers
 # ----------------------------------------------------------------------------------
@@ -63,7 +65,7 @@ def find_citations(text: str, known_names: Iterable[str] = ()) -> list[tuple[int
     """
     found: list[tuple[int, int]] = []
     for rx in (_R1, _R1_PAREN, _R4, _R5):
-        for m in rx.finditer(text):
+        for m in fastre.finditer(rx, text):
             found.append(m.span(1))
     for m in _R2.finditer(text):
         if m.group(1).lower() not in _R2_KEEP:
