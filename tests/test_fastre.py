@@ -85,6 +85,13 @@ def test_no_prefilter(source: str) -> None:
     assert fastre.searcher(re.compile(source)).__name__ == "search"  # the pattern's own
 
 
+def test_a_unicode_group_in_an_ascii_pattern() -> None:
+    # (?u:...) reads \d and case folding the Unicode way inside an ASCII pattern
+    for rx, text in [(re.compile(r"<?(?u:\d)x", re.ASCII), "\u0663x"), (re.compile(r"<?(?u:(?i:k))x", re.ASCII), "\u212ax")]:
+        _same(rx, text)
+        assert fastre.searcher(rx)(text) is not None
+
+
 def test_ignorecase_oddities() -> None:
     rx = re.compile(r"(?:(?P<q>[<>]) ?)?(?i:k)g")
     for text in ["\u212ag", "kg", "Kg", "< kg", "xx\u212ag"]:

@@ -232,10 +232,12 @@ def test_orth_sequence_matcher_finds_what_spacy_matcher_finds() -> None:
                        ("never", ["zzz"])]:
         ours.add(key, [[{"ORTH": w} for w in words]])
         theirs.add(key, [[{"ORTH": w} for w in words]])
-    assert sorted(ours(doc)) == sorted(theirs(doc))
+    assert ours(doc) == theirs(doc)  # the same matches in the same order
     assert len(ours(doc)) == 7  # TKI four times, ALK TKI three
+    ours.add("longer than the text", [[{"ORTH": w} for w in "ALK TKI and ALK TKIs : the ALK TKI alectinib ; TKI ALK TKI . more".split()]])
+    assert len(ours(doc)) == 7
     ours.remove("never")
-    assert "never" not in ours and len(ours) == 2
+    assert "never" not in ours and len(ours) == 3
     with pytest.raises(ValueError):
         ours.remove("never")
     with pytest.raises(ValueError):

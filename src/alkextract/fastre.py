@@ -188,8 +188,9 @@ def start_class(pattern: re.Pattern[str]) -> Optional[re.Pattern[str]]:
         parts.append(f"[{sensitive}]")
     if insensitive:
         parts.append(f"(?i:[{insensitive}])")
-    flags = pattern.flags & (re.ASCII)  # \d, \w, \s as the pattern reads them
-    return re.compile("|".join(parts), flags)
+    # Unicode \d and case folding, whatever the pattern's flags: a scoped (?u:...) in an
+    # ASCII pattern reads them so, and a class wider than needed only costs a try
+    return re.compile("|".join(parts))
 
 
 def finditer(pattern: re.Pattern[str], string: str) -> Iterator[re.Match]:

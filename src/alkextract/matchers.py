@@ -72,7 +72,9 @@ class _PhraseSet:
                 self._rx.append(re.compile(alts, 0 if sensitive else re.IGNORECASE))
 
     def finditer(self, text: str) -> Iterable[tuple[int, int, Rule]]:
-        return _Combined(self).finditer(text)
+        if not hasattr(self, "_alone"):
+            self._alone = _Combined(self)
+        return self._alone.finditer(text)
 
     def longest_at(self, text: str, start: int, word: str) -> tuple[int, int, Rule] | None:
         """The longest phrase starting with the (lower-cased) ``word`` at ``start``."""

@@ -480,7 +480,7 @@ class BracketMatcher:
 class OrthSequenceMatcher:
     """The ``Matcher`` subset scispaCy's detector uses for its second pass: patterns
     that are sequences of exact token texts (``[{"ORTH": "ALK"}, ...]``), added and
-    removed by key; matches as (key id, start, end), each key's in document order."""
+    removed by key; matches as (key id, start, end), ordered by end, then start."""
 
     def __init__(self, vocab: Any) -> None:
         self.vocab = vocab
@@ -512,11 +512,13 @@ class OrthSequenceMatcher:
             kid = self.vocab.strings.add(key)
             for seq in patterns:
                 n = len(seq)
+                if n > len(orth):
+                    continue
                 starts = numpy.flatnonzero(orth[: len(orth) - n + 1] == seq[0])
                 for k in range(1, n):
                     starts = starts[orth[starts + k] == seq[k]]
                 out.extend((kid, int(i), int(i) + n) for i in starts)
-        out.sort(key=lambda m: (m[1], m[2]))
+        out.sort(key=lambda m: (m[2], m[1]))  # as spaCy's Matcher: by end, then start
         return out
 
 
