@@ -34,12 +34,8 @@ except ImportError:  # pragma: no cover - Python < 3.11
 
 Search = Callable[..., Optional[re.Match]]
 
-_CATEGORY = {}
-if _c is not None:
-    _CATEGORY = {
-        _c.CATEGORY_DIGIT: r"\d", _c.CATEGORY_NOT_DIGIT: r"\D", _c.CATEGORY_SPACE: r"\s",
-        _c.CATEGORY_NOT_SPACE: r"\S", _c.CATEGORY_WORD: r"\w", _c.CATEGORY_NOT_WORD: r"\W",
-    }
+#: The one category narrow enough to start from; \s and \w match most of the text.
+_DIGIT = _c.CATEGORY_DIGIT if _c is not None else None
 
 
 class _Any(Exception):
@@ -54,9 +50,9 @@ def _class_items(av: list, ignore: bool) -> list[tuple[str, bool]]:
             out.append((re.escape(chr(arg)), ignore))
         elif op is _c.RANGE:
             out.append((f"{re.escape(chr(arg[0]))}-{re.escape(chr(arg[1]))}", ignore))
-        elif op is _c.CATEGORY and arg in _CATEGORY and arg in (_c.CATEGORY_DIGIT, _c.CATEGORY_SPACE, _c.CATEGORY_WORD):
-            out.append((_CATEGORY[arg], ignore))
-        else:  # NEGATE, a negated category, a charset/bigcharset: too wide or opaque
+        elif op is _c.CATEGORY and arg is _DIGIT:
+            out.append((r"\d", ignore))
+        else:  # NEGATE, \s, \w, a negated category, a charset/bigcharset: too wide or opaque
             raise _Any
     return out
 
@@ -140,14 +136,12 @@ def _share(ch: str, ignore: bool) -> float:
 
 
 def _too_wide(items: list[tuple[str, bool]]) -> bool:
-    """The start set matches so much of running text (spaces, any word character, a
-    frequent letter or several) that trying the pattern at each of those characters
+    """The start set matches so much of running text (a space, a frequent letter or
+    several) that trying the pattern at each of those characters
     costs more than ``re``'s own scan."""
     share = 0.0
     seen: set[tuple[str, bool]] = set()
     for src, ignore in items:
-        if src in (r"\s", r"\w"):
-            return True
         if src == r"\d":
             if (src, False) not in seen:
                 seen.add((src, False))
@@ -177,7 +171,7 @@ def start_class(pattern: re.Pattern[str]) -> Optional[re.Pattern[str]]:
         if _native_prefix(list(parsed)):
             return None  # re scans for a leading literal or class on its own
         first, empty = _first(list(parsed), parsed.state.flags)
-    except (_Any, Exception):
+    except Exception:  # _Any, or a construct this walk does not know
         return None
     if empty or not first or _too_wide(first):
         return None

@@ -70,10 +70,9 @@ class _PhraseSet:
             if items:
                 alts = "|".join(f"(?P<r{i}>{src})" for i, src in items)
                 self._rx.append(re.compile(alts, 0 if sensitive else re.IGNORECASE))
+        self._alone = _Combined(self)  # this set on its own
 
     def finditer(self, text: str) -> Iterable[tuple[int, int, Rule]]:
-        if not hasattr(self, "_alone"):
-            self._alone = _Combined(self)
         return self._alone.finditer(text)
 
     def longest_at(self, text: str, start: int, word: str) -> tuple[int, int, Rule] | None:
@@ -226,7 +225,10 @@ class DrugLexicon:
         words = ruleset.settings["drug_stoplist.yaml"].get("not_before", [])
         alts = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
         self._not_before = re.compile(rf"\s*(?:{alts})(?![^\W_])", re.I) if alts else None
-
+        multi = [k.split(" ", 2) for k in self.entries if " " in k]
+        #: first words, and first two words, of the multi-word variants ("sodium chloride")
+        self._firsts = {w[0] for w in multi}
+        self._pairs = {f"{w[0]} {w[1]}" for w in multi}
 
     def drugbank_id(self, name: str) -> str | None:
         return self._inn_ids.get(name)
@@ -235,7 +237,7 @@ class DrugLexicon:
         """Every drug name in ``text``: the longest lexicon variant of up to four words
         (joined by a space or a hyphen) at each word."""
         words = [(m.start(), m.end()) for m in _DRUG_WORD.finditer(text)]
-        firsts, pairs = self._first_words(), self._first_pairs()
+        firsts, pairs = self._firsts, self._pairs
         out: list[Mention] = []
         i = 0
         while i < len(words):
@@ -268,17 +270,6 @@ class DrugLexicon:
             else:
                 i += 1
         return out
-
-    def _first_words(self) -> set[str]:
-        if not hasattr(self, "_firsts"):
-            self._firsts = {k.split(" ", 1)[0] for k in self.entries if " " in k}
-        return self._firsts
-
-    def _first_pairs(self) -> set[str]:
-        """The first two words of every multi-word variant ("sodium chloride")."""
-        if not hasattr(self, "_pairs"):
-            self._pairs = {" ".join(k.split(" ", 2)[:2]) for k in self.entries if " " in k}
-        return self._pairs
 
 
 _DRUG_WORD = re.compile(r"[^\W_]+(?:[.'][^\W_]+)*")

@@ -292,15 +292,13 @@ class FindingsComponent:
         rep: Repaired = doc._.alk_repaired
         source: SourceText = doc._.alk_source
         text = rep.text
-        sents = _sentences_with_content(doc)
+        mentions, cues = _ByStart(doc._.alk_mentions), _ByStart(doc._.alk_cues)
+        sents = _sentences_with_content(doc, mentions, cues)
         builder = TrialBuilder(text)
         # table rows tie drug, dose, trial, id and line; prose ties names, ids and arms
-        mentions = sorted(doc._.alk_mentions, key=lambda m: m.start)
-        cues = sorted(doc._.alk_cues, key=lambda c: c.start)
-        ms, cs = [m.start for m in mentions], [c.start for c in cues]
         for cells in _table_cells(doc, doc._.alk_mentions):
             row = (cells[0][0], cells[-1][1])
-            builder.add_table_row(_within(mentions, *row, ms), _within(cues, *row, cs))
+            builder.add_table_row(mentions.within(*row), cues.within(*row))
         for s in sents:
             if s.kind in ("prose", "caption", "heading"):
                 builder.add_sentence(s.start, s.end, s.entities, s.cues)
@@ -350,32 +348,37 @@ class FindingsComponent:
         return doc
 
 
-def _within(items: list, start: int, end: int, starts: list[int]) -> list:
-    """Items (sorted by start, with their ``starts``) lying inside [start, end)."""
-    from bisect import bisect_left
+class _ByStart:
+    """Spans (anything with ``start`` and ``end``) sorted by start, for range look-ups."""
 
-    i = bisect_left(starts, start)
-    out = []
-    while i < len(items) and items[i].start < end:
-        if items[i].end <= end:
-            out.append(items[i])
-        i += 1
-    return out
+    def __init__(self, items: list) -> None:
+        self.items = sorted(items, key=lambda x: x.start)
+        self.starts = [x.start for x in self.items]
+
+    def within(self, start: int, end: int) -> list:
+        """The items lying inside [start, end), in order."""
+        from bisect import bisect_left
+
+        items = self.items
+        i = bisect_left(self.starts, start)
+        out = []
+        while i < len(items) and items[i].start < end:
+            if items[i].end <= end:
+                out.append(items[i])
+            i += 1
+        return out
 
 
-def _sentences_with_content(doc: Doc) -> list[Sent]:
-    quantities = sorted(doc.user_data.get("alkextract_quantities", []), key=lambda q: q.start)
-    mentions = sorted(doc._.alk_mentions, key=lambda m: m.start)
-    cues = sorted(doc._.alk_cues, key=lambda c: c.start)
-    ms, cs, qs = [m.start for m in mentions], [c.start for c in cues], [q.start for q in quantities]
+def _sentences_with_content(doc: Doc, mentions: _ByStart, cues: _ByStart) -> list[Sent]:
+    quantities = _ByStart(doc.user_data.get("alkextract_quantities", []))
     out = []
     block_of = _block_index(doc._.alk_repaired)
     for i, s in enumerate(doc._.alk_sentences):
         out.append(Sent(
             index=i, start=s.start, end=s.end, kind=s.kind, block=block_of(s.start),
-            entities=_within(mentions, s.start, s.end, ms),
-            cues=_within(cues, s.start, s.end, cs),
-            quantities=_within(quantities, s.start, s.end, qs),
+            entities=mentions.within(s.start, s.end),
+            cues=cues.within(s.start, s.end),
+            quantities=quantities.within(s.start, s.end),
         ))
     return out
 

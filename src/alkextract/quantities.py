@@ -37,7 +37,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterator, Optional
 
-from .fastre import Search, searcher
+from .fastre import searcher
 
 __all__ = ["Quantity", "KINDS", "VALUE_KINDS", "parse_number", "scan"]
 
@@ -634,9 +634,6 @@ def _freq_code(raw: str) -> Optional[str]:
 # The scanner
 # --------------------------------------------------------------------------- #
 
-_chain_back_search = searcher(_CHAIN_BACK)
-
-
 class _Scan:
     """State of one ``scan`` call: the text, its matching view and the claims."""
 
@@ -714,7 +711,7 @@ class _Scan:
         found: list[tuple[int, int, Optional[str]]] = []
         s = start
         while True:
-            m = _chain_back_search(self.view, max(0, s - 40), s)
+            m = searcher(_CHAIN_BACK)(self.view, max(0, s - 40), s)
             if m is None:
                 break
             conn = _WS.sub(" ", m.group("c").strip().lower())
